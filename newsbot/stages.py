@@ -1,0 +1,92 @@
+"""The processing stages, as plain functions on an `Article`.
+
+Scrapy pipelines (`pipelines/`) call one stage each; `newsbot extract` calls
+`process()`, which runs the same functions in the same order. Each stage raises
+`PageRejected` for a page that must be dropped, with a short reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from newsbot import boilerplate, dates, dedup
+from newsbot.errors import PageRejected
+from newsbot.extraction import extract_page
+from newsbot.items import Article
+
+#: pages shorter than this (characters of cleaned body) are not articles
+MIN_BODY_CHARS = 80
+
+
+def extract(article: Article) -> Article:
+    """HTML → metadata, raw date candidates and the main content's text blocks."""
+    if not article.html or not article.html.strip():
+        raise PageRejected("empty_page", article.url)
+    result = extract_page(
+        article.html,
+        article.url,
+        hints=article.hints,
+        headers=article.headers,
+        language_hint=article.language_hint,
+    )
+    article.title = result.title
+    article.authors = result.authors
+    article.lead = result.lead
+    article.language = result.language
+    article.canonical_url = result.canonical_url
+    article.site_name = result.site_name
+    article.section = result.section
+    article.tags = result.tags
+    article.image_url = result.image_url
+    article.date_candidates = result.date_candidates
+    article.blocks = result.blocks
+    return article
+
+
+def normalise_dates(article: Article) -> Article:
+    """Raw candidates → published/modified as aware datetimes (never guessed from nothing)."""
+    article.published, article.modified = dates.resolve_dates(
+        article.date_candidates,
+        fetched_at=article.fetched_at,
+        timezone=article.timezone,
+        language=article.language or article.language_hint,
+    )
+    return article
+
+
+def strip_boilerplate(article: Article) -> Article:
+    """Blocks → the article's own body text, without comments, share bars, banners…"""
+    cleaned = boilerplate.clean(
+        article.blocks,
+        title=article.title,
+        language=article.language,
+    )
+    article.body = cleaned.body
+    article.credited_source = cleaned.credited_source
+    article.comments = cleaned.comments
+    if len(article.body or "") < MIN_BODY_CHARS:
+        raise PageRejected("no_article_body", f"{len(article.body or '')} characters of text")
+    if not article.title:
+        raise PageRejected("no_title", article.url)
+    return article
+
+
+def fingerprint(article: Article) -> Article:
+    """Content identity for repost detection: a hash of the normalised body."""
+    article.content_hash = dedup.content_hash(article.body or "")
+    return article
+
+
+STAGES: tuple[Callable[[Article], Article], ...] = (
+    extract,
+    normalise_dates,
+    strip_boilerplate,
+    fingerprint,
+)
+
+
+def process(article: Article) -> Article:
+    """Run every stage in crawl order (what `newsbot extract` does with a saved page)."""
+    for stage in STAGES:
+        article = stage(article)
+    return article
