@@ -1,0 +1,239 @@
+"""The sources file: one `[[sources]]` table per site, validated at load time.
+
+This format is a contract with operators. Unknown keys and bad values are rejected
+with a message that names the file, the source and the key, so a typo never turns
+into a silently empty crawl.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsbot.errors import ConfigError
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One site to crawl, as declared in the sources file."""
+
+    name: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    follow_pattern: str | None = None
+    max_depth: int = 2
+    timezone: str | None = None
+    language: str | None = None
+    render_js: bool | str = False
+    _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def entry_points(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps + self.start_urls
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Hosts the sources file itself names for this source."""
+        return frozenset(urlsplit(u).hostname or "" for u in self.entry_points) - {""}
+
+    def matches_article(self, url: str) -> bool | None:
+        """True/False by `article_pattern`; None when no pattern is set (use heuristics)."""
+        if self._article_re is None:
+            return None
+        return self._article_re.search(url) is not None
+
+    def matches_follow(self, url: str) -> bool | None:
+        if self._follow_re is None:
+            return None
+        return self._follow_re.search(url) is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The declared settings, as stored in the `sources` table."""
+        return {
+            "name": self.name,
+            "feeds": list(self.feeds),
+            "sitemaps": list(self.sitemaps),
+            "start_urls": list(self.start_urls),
+            "article_pattern": self.article_pattern,
+            "follow_pattern": self.follow_pattern,
+            "max_depth": self.max_depth,
+            "timezone": self.timezone,
+            "language": self.language,
+            "render_js": self.render_js,
+        }
+
+
+def _fail(path: Path, source: str | None, key: str | None, message: str) -> ConfigError:
+    where = str(path)
+    if source is not None:
+        where += f": source {source!r}"
+    if key is not None:
+        where += f", key {key!r}"
+    return ConfigError(f"{where}: {message}")
+
+
+def _url_list(path: Path, name: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(path, name, key, 'must be a list of URLs, e.g. ["https://example.com/rss"]')
+    for url in value:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _fail(path, name, key, f"{url!r} is not an absolute http(s) URL")
+    return tuple(value)
+
+
+def _regex(path: Path, name: str, key: str, value: Any) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise _fail(path, name, key, "must be a non-empty regular expression string")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise _fail(path, name, key, f"invalid regular expression: {exc}") from None
+
+
+def _parse_source(path: Path, index: int, table: Any) -> Source:
+    if not isinstance(table, dict):
+        raise _fail(path, f"#{index + 1}", None, "each [[sources]] entry must be a table")
+    name = table.get("name")
+    if not isinstance(name, str) or not name:
+        raise _fail(
+            path, f"#{index + 1}", "name", 'is required (a short unique name, e.g. "unian")'
+        )
+    if not _NAME_RE.match(name):
+        raise _fail(
+            path, name, "name", "use lower-case letters, digits, '-', '_' or '.' (at most 64)"
+        )
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise _fail(
+            path, name, unknown[0], f"unknown key; allowed keys: {', '.join(sorted(_KEYS))}"
+        )
+
+    feeds = _url_list(path, name, "feeds", table.get("feeds", []))
+    sitemaps = _url_list(path, name, "sitemaps", table.get("sitemaps", []))
+    start_urls = _url_list(path, name, "start_urls", table.get("start_urls", []))
+    if not (feeds or sitemaps or start_urls):
+        raise _fail(path, name, None, "needs at least one of feeds, sitemaps or start_urls")
+
+    article_re = _regex(path, name, "article_pattern", table.get("article_pattern"))
+    follow_re = _regex(path, name, "follow_pattern", table.get("follow_pattern"))
+
+    max_depth = table.get("max_depth", 2)
+    if isinstance(max_depth, bool) or not isinstance(max_depth, int) or not 0 <= max_depth <= 20:
+        raise _fail(path, name, "max_depth", "must be a whole number from 0 to 20")
+
+    timezone = table.get("timezone")
+    if timezone is not None:
+        if not isinstance(timezone, str):
+            raise _fail(path, name, "timezone", 'must be an IANA zone name such as "Europe/Kyiv"')
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _fail(
+                path, name, "timezone", f'unknown time zone {timezone!r} (use e.g. "Europe/Kyiv")'
+            ) from None
+
+    language = table.get("language")
+    if language is not None and (
+        not isinstance(language, str)
+        or not re.fullmatch(r"[a-zA-Z]{2,3}([-_][a-zA-Z]{2,4})?", language)
+    ):
+        raise _fail(path, name, "language", 'must be a language code such as "en" or "uk"')
+
+    render_js = table.get("render_js", False)
+    if render_js not in (True, False, "all"):
+        raise _fail(path, name, "render_js", 'must be true, false or "all"')
+
+    return Source(
+        name=name,
+        feeds=feeds,
+        sitemaps=sitemaps,
+        start_urls=start_urls,
+        article_pattern=table.get("article_pattern"),
+        follow_pattern=table.get("follow_pattern"),
+        max_depth=max_depth,
+        timezone=timezone,
+        language=language.lower().replace("_", "-") if language else None,
+        render_js=render_js,
+        _article_re=article_re,
+        _follow_re=follow_re,
+    )
+
+
+_KEYS = frozenset(
+    {
+        "name",
+        "feeds",
+        "sitemaps",
+        "start_urls",
+        "article_pattern",
+        "follow_pattern",
+        "max_depth",
+        "timezone",
+        "language",
+        "render_js",
+    }
+)
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file; raise ConfigError naming what to fix."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: sources file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read sources file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+    extra = sorted(set(data) - {"sources"})
+    if extra:
+        raise _fail(
+            path, None, extra[0], "unknown top-level key; only [[sources]] tables are allowed"
+        )
+    tables = data.get("sources")
+    if not isinstance(tables, list) or not tables:
+        raise ConfigError(f"{path}: no [[sources]] tables found")
+
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for index, table in enumerate(tables):
+        source = _parse_source(path, index, table)
+        if source.name in seen:
+            raise _fail(path, source.name, "name", "is used by two sources; names must be unique")
+        seen.add(source.name)
+        sources.append(source)
+    return sources
+
+
+def select_sources(
+    sources: list[Source], names: list[str] | tuple[str, ...], path: str | Path
+) -> list[Source]:
+    """The named sources (all when none named); an unknown name is a ConfigError."""
+    if not names:
+        return list(sources)
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise ConfigError(
+            f"{path}: no source named {missing[0]!r}; known: {', '.join(sorted(by_name))}"
+        )
+    return [by_name[n] for n in names]

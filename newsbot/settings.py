@@ -1,0 +1,56 @@
+"""Scrapy settings for newsbot (scrapy.cfg points here).
+
+Environment variables (contract): NEWSBOT_DATABASE_URL, NEWSBOT_PGDATA,
+NEWSBOT_CONTACT_URL. Per-run settings (sources file, run id) are passed by the CLI.
+"""
+
+import os
+
+from newsbot import __version__
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+NEWSBOT_CONTACT_URL = os.environ.get("NEWSBOT_CONTACT_URL", "https://github.com/newsbot/newsbot")
+USER_AGENT = f"newsbot/{__version__} (+{NEWSBOT_CONTACT_URL})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# Safety limits for one source; the CLI and `-s` can override them.
+CLOSESPIDER_PAGECOUNT = 0
+CLOSESPIDER_TIMEOUT = 0
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.dates.DatesPipeline": 200,
+    "pipelines.boilerplate.BoilerplatePipeline": 300,
+    "pipelines.dedup.DedupPipeline": 400,
+    "pipelines.store.StorePipeline": 500,
+}
+
+# Store stage: rows written per transaction. Database: NEWSBOT_DATABASE_URL or embedded.
+NEWSBOT_STORE_BATCH_SIZE = 50
+NEWSBOT_DATABASE_URL = os.environ.get("NEWSBOT_DATABASE_URL")
+NEWSBOT_RUN_ID = None
+NEWSBOT_SOURCES_FILE = None
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

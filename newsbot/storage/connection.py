@@ -1,0 +1,49 @@
+"""Which database to use, and connecting to it with errors an operator can act on."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import psycopg
+from psycopg.rows import dict_row
+
+from newsbot.errors import DatabaseUnavailable
+
+ENV_URL = "NEWSBOT_DATABASE_URL"
+_PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:)(?P<pw>[^@]*)@", re.I)
+_PASSWORD_KV = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.I)
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, safe for logs and error messages."""
+    url = _PASSWORD_IN_URL.sub(lambda m: m.group("head") + "***@", url)
+    return _PASSWORD_KV.sub(r"\1***", url)
+
+
+def resolve_database_url(explicit: str | None = None, *, announce: bool = True) -> str:
+    """`explicit`, else $NEWSBOT_DATABASE_URL, else the embedded server (started on demand)."""
+    url = explicit or os.environ.get(ENV_URL)
+    if url:
+        return url
+    from newsbot.storage.embedded import embedded_server_url
+
+    return embedded_server_url(announce=announce)
+
+
+def connect(url: str, *, autocommit: bool = False, timeout: int = 10) -> psycopg.Connection:
+    """Open a connection (dict rows); DatabaseUnavailable with a one-line reason on failure."""
+    try:
+        return psycopg.connect(
+            url,
+            autocommit=autocommit,
+            connect_timeout=timeout,
+            row_factory=dict_row,
+            application_name="newsbot",
+        )
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatabaseUnavailable(
+            f"cannot connect to PostgreSQL at {mask_url(url)}: {mask_url(reason)}. "
+            f"Check that the server is running and that {ENV_URL} is right."
+        ) from None

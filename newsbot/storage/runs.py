@@ -1,0 +1,46 @@
+"""Run records in `crawl_runs`: what cron, operators and monitoring look at."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+
+def start_run(conn: psycopg.Connection, sources: Sequence[str], command: str | None = None) -> int:
+    row = conn.execute(
+        """INSERT INTO crawl_runs (sources, host, pid, command)
+           VALUES (%s, %s, %s, %s) RETURNING id""",
+        (list(sources), socket.gethostname(), os.getpid(), command or " ".join(sys.argv)),
+    ).fetchone()
+    conn.commit()
+    return row["id"] if isinstance(row, dict) else row[0]
+
+
+def record_source(
+    conn: psycopg.Connection, run_id: int, source: str, counters: Mapping[str, Any]
+) -> None:
+    """Store one source's counters under counters->source (merging, so workers can add)."""
+    conn.execute(
+        """UPDATE crawl_runs
+           SET counters = counters || jsonb_build_object(%s::text, %s::jsonb)
+           WHERE id = %s""",
+        (source, Jsonb(dict(counters)), run_id),
+    )
+    conn.commit()
+
+
+def finish_run(
+    conn: psycopg.Connection, run_id: int, status: str, finish_reason: str | None = None
+) -> None:
+    conn.execute(
+        """UPDATE crawl_runs SET finished_at = now(), status = %s, finish_reason = %s
+           WHERE id = %s""",
+        (status, finish_reason, run_id),
+    )
+    conn.commit()

@@ -1,0 +1,1 @@
+"""Item pipelines, one module per stage, enabled in order through ITEM_PIPELINES."""

@@ -1,0 +1,39 @@
+"""Content hash for repost detection, and one item per page within a run.
+
+Linking reposts to their original happens in the store stage, inside the database
+transaction, so it holds across runs and across crawler processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from newsbot import stages
+from newsbot.items import Article
+from newsbot.urls import usable_canonical
+from pipelines.base import StagePipeline
+
+
+class DedupPipeline(StagePipeline):
+    stage = staticmethod(stages.fingerprint)
+    name = "dedup"
+
+    def __init__(self, stats: StatsCollector | None = None) -> None:
+        super().__init__(stats)
+        self._seen: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        item = super().process_item(item)
+        if not isinstance(item, Article):
+            return item
+        keys = {item.url}
+        if canonical := usable_canonical(item.url, item.canonical_url):
+            keys.add(canonical)
+        if keys & self._seen:
+            self._inc("newsbot/dropped/same_page_twice")
+            raise DropItem(f"{item.url}: already processed in this run (same URL or canonical)")
+        self._seen |= keys
+        return item

@@ -1,0 +1,139 @@
+"""Store articles in PostgreSQL: batched, idempotent, with the run's counters recorded.
+
+The database work itself (upserts, repost links) is `newsbot.storage`; this class
+only buffers items, flushes them in batches and reports what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from newsbot.items import Article
+from newsbot.storage import connect, mask_url, resolve_database_url, upgrade
+from newsbot.storage.articles import ensure_sources, save_batch
+from newsbot.storage.runs import finish_run, record_source, start_run
+
+logger = logging.getLogger(__name__)
+
+#: stats recorded per source in crawl_runs.counters
+_COUNTER_PREFIXES = ("newsbot/", "downloader/response_status_count/", "item_")
+_COUNTERS = (
+    "downloader/request_count",
+    "downloader/response_count",
+    "log_count/ERROR",
+    "log_count/WARNING",
+    "retry/count",
+    "robotstxt/forbidden",
+)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.batch_size = settings.getint("NEWSBOT_STORE_BATCH_SIZE", 50)
+        self.database_url: str | None = settings.get("NEWSBOT_DATABASE_URL")
+        self.run_id: int | None = settings.getint("NEWSBOT_RUN_ID") or None
+        self.owns_run = self.run_id is None
+        self.buffer: list[Article] = []
+        self.conn: psycopg.Connection | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider: Any = None) -> None:
+        spider = spider or self.crawler.spider
+        self.database_url = resolve_database_url(self.database_url)
+        self.conn = connect(self.database_url)
+        upgrade(self.conn)
+        ensure_sources(self.conn, [spider.source])
+        if self.run_id is None:
+            self.run_id = start_run(self.conn, [spider.source.name])
+        self.conn.commit()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article):
+            return item
+        self.buffer.append(item)
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        """Write the buffered articles; on a lost connection, reconnect and retry once."""
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        started = time.perf_counter()
+        for attempt in (1, 2):
+            try:
+                if self.conn is None or self.conn.closed:
+                    self.conn = connect(self.database_url or resolve_database_url())
+                results = save_batch(self.conn, batch, self.run_id)
+                break
+            except psycopg.OperationalError as exc:
+                logger.error(
+                    "database error while storing %d articles (attempt %d): %s",
+                    len(batch),
+                    attempt,
+                    mask_url(" ".join(str(exc).split())),
+                )
+                if self.conn is not None:
+                    self.conn.close()
+                self.conn = None
+        else:
+            self._inc("newsbot/store/failed", len(batch))
+            return
+        for result in results:
+            self._inc(f"newsbot/store/{result.outcome}")
+            if result.duplicate_of is not None and result.outcome != "failed":
+                self._inc("newsbot/store/reposts")
+        self._inc("newsbot/store/batches")
+        logger.debug("stored %d articles in %.3fs", len(batch), time.perf_counter() - started)
+
+    def close_spider(self, spider: Any = None) -> None:
+        try:
+            self.flush()
+        except Exception:
+            logger.exception("could not store the last batch")
+            self._inc("newsbot/store/failed", len(self.buffer))
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Record this source's counters in crawl_runs (and finish the run if we started it)."""
+        if self.conn is None or self.run_id is None:
+            return
+        stats = self.stats.get_stats() if self.stats else {}
+        counters = {
+            key: value
+            for key, value in stats.items()
+            if isinstance(value, int | float)
+            and (key in _COUNTERS or key.startswith(_COUNTER_PREFIXES))
+        }
+        counters["finish_reason"] = reason
+        started_at = stats.get("start_time")
+        if started_at is not None:
+            counters["elapsed_seconds"] = round((datetime.now(UTC) - started_at).total_seconds(), 3)
+        try:
+            record_source(self.conn, self.run_id, spider.source.name, counters)
+            if self.owns_run:
+                failed = reason != "finished" or counters.get("newsbot/store/failed", 0) > 0
+                finish_run(self.conn, self.run_id, "failed" if failed else "finished", reason)
+        except psycopg.Error as exc:
+            logger.error("could not record the run: %s", " ".join(str(exc).split()))
+        finally:
+            self.conn.close()
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key, count)

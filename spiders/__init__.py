@@ -1,0 +1,1 @@
+"""Scrapy spiders (SPIDER_MODULES): thin crawl logic around the newsbot core."""

@@ -1,0 +1,71 @@
+"""Shared fixtures: a real PostgreSQL database per test session.
+
+NEWSBOT_TEST_DATABASE_URL points at a server to use (a fresh database is created
+on it and dropped afterwards); without it, the embedded server is started with
+its data under /var/tmp, apart from the operator's own data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from newsbot.storage import connect, upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+def _server_url() -> str:
+    url = os.environ.get("NEWSBOT_TEST_DATABASE_URL")
+    if url:
+        return url
+    from newsbot.storage.embedded import default_data_dir, embedded_server_url
+
+    data_dir = Path(
+        os.environ.get("NEWSBOT_TEST_PGDATA") or default_data_dir().with_name("pgdata-tests")
+    )
+    return embedded_server_url(data_dir, announce=False)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """URL of a fresh, migrated database that lives for the test session."""
+    server = _server_url()
+    name = f"newsbot_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(server)
+    params["dbname"] = name
+    url = make_conninfo(**params)
+    with connect(url) as conn:
+        upgrade(conn)
+        conn.commit()
+    try:
+        yield url
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[psycopg.Connection]:
+    """A connection to an empty schema (tables truncated before each test)."""
+    with connect(database_url) as conn:
+        conn.execute(
+            "TRUNCATE articles, article_comments, crawl_runs, sources RESTART IDENTITY CASCADE"
+        )
+        conn.commit()
+        yield conn
+
+
+@pytest.fixture
+def fetched_at() -> datetime:
+    return datetime(2024, 3, 10, 12, 0, tzinfo=UTC)

@@ -1,0 +1,114 @@
+"""The sources file contract: valid files load, every mistake names file, source and key."""
+
+from pathlib import Path
+
+import pytest
+
+from newsbot.config import load_sources, select_sources
+from newsbot.errors import ConfigError
+
+GOOD = """
+[[sources]]
+name = "unian"
+feeds = ["https://www.unian.net/rss/news"]
+sitemaps = ["https://www.unian.net/sitemap.xml"]
+start_urls = ["https://www.unian.net/news/"]
+article_pattern = "/news/\\\\d+"
+follow_pattern = "/news/page/\\\\d+"
+max_depth = 3
+timezone = "Europe/Kyiv"
+language = "uk"
+render_js = false
+
+[[sources]]
+name = "blog"
+feeds = ["https://example.com/feed/"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_file_loads_every_key(tmp_path: Path) -> None:
+    unian, blog = load_sources(write(tmp_path, GOOD))
+    assert unian.name == "unian"
+    assert unian.feeds == ("https://www.unian.net/rss/news",)
+    assert unian.max_depth == 3
+    assert unian.timezone == "Europe/Kyiv"
+    assert unian.language == "uk"
+    assert unian.matches_article("https://www.unian.net/news/12345-x.html") is True
+    assert unian.matches_article("https://www.unian.net/tag/x") is False
+    assert unian.matches_follow("https://www.unian.net/news/page/2") is True
+    assert unian.hosts == {"www.unian.net"}
+    assert blog.max_depth == 2 and blog.matches_article("https://example.com/x") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[[sources]]\nname = "a"\nfeeds = ["https://a.com/rss"]\nfeed = ["x"]\n', "key 'feed'"),
+        ('[[sources]]\nname = "a"\nfeeds = ["ftp://a.com/rss"]\n', "not an absolute http(s) URL"),
+        (
+            '[[sources]]\nname = "a"\nfeeds = ["https://a.com/"]\narticle_pattern = "("\n',
+            "key 'article_pattern'",
+        ),
+        (
+            '[[sources]]\nname = "a"\nfeeds = ["https://a.com/"]\ntimezone = "Mars/Base"\n',
+            "unknown time zone",
+        ),
+        (
+            '[[sources]]\nname = "a"\nfeeds = ["https://a.com/"]\nmax_depth = -1\n',
+            "key 'max_depth'",
+        ),
+        (
+            '[[sources]]\nname = "a"\nfeeds = ["https://a.com/"]\nrender_js = "yes"\n',
+            "key 'render_js'",
+        ),
+        ('[[sources]]\nname = "a"\n', "needs at least one of feeds"),
+        ('[[sources]]\nfeeds = ["https://a.com/"]\n', "key 'name'"),
+        (
+            '[[sources]]\nname = "a"\nfeeds = ["https://a.com/"]\n[[sources]]\nname = "a"\nfeeds = ["https://b.com/"]\n',
+            "names must be unique",
+        ),
+        ("[[sources]\nname=", "not valid TOML"),
+        ("title = 'x'\n", "unknown top-level key"),
+        ("", "no [[sources]] tables"),
+    ],
+)
+def test_bad_files_name_what_to_fix(tmp_path: Path, text: str, expected: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_sources(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_error_names_the_source(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[sources]]\nname = "kyiv"\nfeeds = ["https://a.com/"]\nlanguage = 5\n')
+    with pytest.raises(ConfigError, match=r"source 'kyiv', key 'language'"):
+        load_sources(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_sources(tmp_path / "nope.toml")
+
+
+def test_select_unknown_name(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    sources = load_sources(path)
+    assert [s.name for s in select_sources(sources, [], path)] == ["unian", "blog"]
+    assert [s.name for s in select_sources(sources, ["blog"], path)] == ["blog"]
+    with pytest.raises(ConfigError, match="no source named 'bbc'"):
+        select_sources(sources, ["bbc"], path)
+
+
+def test_example_sources_file_is_valid() -> None:
+    root = Path(__file__).resolve().parent.parent
+    sources = load_sources(root / "sources.example.toml")
+    assert len(sources) >= 3
