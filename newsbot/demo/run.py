@@ -1,0 +1,101 @@
+"""`newsbot demo`: serve the bundled sample news web, crawl it, show what was stored.
+
+Offline and repeatable: the sites are served from this package on 127.0.0.1, the
+crawl goes through the same spider, pipelines and storage as any other, into the
+configured database (the embedded PostgreSQL by default). A second run finds the
+same URLs and adds no rows.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from newsbot.crawl import run_crawl
+from newsbot.demo.proxy import serve_through_proxy
+from newsbot.demo.webserver import render_sources
+from newsbot.storage import connect, mask_url
+
+SITE = Path(__file__).resolve().parent / "site"
+ROOTS = {"agency": SITE / "agency", "blog": SITE / "blog"}
+#: stable names (RFC 2606 reserved .example) so URLs are the same on every run
+BASES = {"agency": "http://kyivwire.example", "blog": "http://balkanwatch.example"}
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+
+def run_demo(console: Console | None = None) -> int:
+    console = console or Console()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
+        sources_file = Path(tmp) / "sources.toml"
+        sources_file.write_text(render_sources(SITE / "sources.toml.in", BASES), encoding="utf-8")
+        with serve_through_proxy(ROOTS, BASES) as proxy:
+            console.print(
+                f"[bold]newsbot demo[/]: serving {', '.join(BASES.values())} "
+                f"through {proxy} and crawling them"
+            )
+            saved = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy", "NO_PROXY")}
+            os.environ["http_proxy"] = proxy
+            os.environ.pop("no_proxy", None)
+            os.environ.pop("NO_PROXY", None)
+            try:
+                report = run_crawl(sources_file, log_level="WARNING", overrides=DEMO_SETTINGS)
+            finally:
+                for key, value in saved.items():
+                    if value is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = value
+    names = [s.name for s in report.sources]
+    with connect(report.database_url) as conn:
+        rows = conn.execute(
+            """SELECT a.id, a.source, a.published_at, a.title, a.duplicate_of, a.credited_source,
+                      o.source AS original_source
+               FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of
+               WHERE a.source = ANY(%s)
+               ORDER BY a.published_at NULLS LAST, a.id""",
+            (names,),
+        ).fetchall()
+
+    table = Table(title="Articles stored from the sample news web", show_lines=False)
+    table.add_column("id", justify="right")
+    table.add_column("source")
+    table.add_column("published (UTC)")
+    table.add_column("title", overflow="fold", max_width=60)
+    table.add_column("repost of", justify="left")
+    for row in rows:
+        published = row["published_at"]
+        repost = f"#{row['duplicate_of']} ({row['original_source']})" if row["duplicate_of"] else ""
+        table.add_row(
+            str(row["id"]),
+            row["source"],
+            published.strftime("%Y-%m-%d %H:%M") if published else "—",
+            row["title"] or "",
+            f"[yellow]{repost}[/]" if repost else "",
+        )
+    console.print(table)
+
+    reposts = sum(1 for r in rows if r["duplicate_of"])
+    new = sum(s.count("newsbot/store/new") for s in report.sources)
+    unchanged = sum(s.count("newsbot/store/unchanged") for s in report.sources)
+    updated = sum(s.count("newsbot/store/updated") for s in report.sources)
+    dropped = sum(s.dropped for s in report.sources)
+    print(
+        f"demo: {len(rows)} articles stored ({len(rows) - reposts} stories, {reposts} reposts) "
+        f"from {len(names)} sources; this run: {new} new, {updated} updated, "
+        f"{unchanged} unchanged, {dropped} dropped; run #{report.run_id} in "
+        f"{time.monotonic() - started:.1f}s; database {mask_url(report.database_url)}"
+    )
+    for source in report.failed:
+        print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
+    return 1 if report.failed else 0

@@ -1,0 +1,155 @@
+"""End to end: `newsbot crawl` against a real local web server into a real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from newsbot.demo.webserver import render_sources, serve_sites
+from newsbot.storage import connect
+from tests import fixture_web
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def newsbot(*args: str, database_url: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["NEWSBOT_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+@pytest.fixture
+def wire(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The generated site served on 127.0.0.1, and a sources file naming it."""
+    site = fixture_web.build(tmp_path / "site")
+    template = tmp_path / "sources.toml.in"
+    template.write_text(fixture_web.SOURCES, encoding="utf-8")
+    with serve_sites({"wire": site}) as bases:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(render_sources(template, bases), encoding="utf-8")
+        yield bases["wire"], sources
+
+
+def stored(conn: psycopg.Connection) -> list[dict]:
+    return conn.execute("SELECT url, title, published_at FROM articles ORDER BY url").fetchall()
+
+
+def test_every_article_once_and_second_crawl_adds_nothing(
+    db: psycopg.Connection, database_url: str, wire: tuple[str, Path]
+) -> None:
+    base, sources = wire
+    first = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
+    assert first.returncode == 0, first.stderr[-3000:]
+    summary = json.loads(first.stdout)["sources"]["wire"]
+    assert summary["articles_new"] == len(fixture_web.TOPICS)
+
+    rows = stored(db)
+    expected = sorted(base + fixture_web.article_path(n) for n in range(1, 13))
+    assert [r["url"] for r in rows] == expected  # tracking parameters gone, each page once
+    titles = {r["url"]: r["title"] for r in rows}
+    assert titles[base + fixture_web.article_path(3)] == fixture_web.TOPICS[2][0]
+    assert all(r["published_at"] is not None for r in rows)
+
+    run = db.execute("SELECT status, counters FROM crawl_runs ORDER BY id DESC").fetchone()
+    assert run["status"] == "finished"
+    counters = run["counters"]["wire"]
+    assert counters["newsbot/store/new"] == 12
+    assert counters["newsbot/dropped/no_article_body"] == 1  # the gallery page
+    assert counters["newsbot/articles/fetch_failed"] == 1  # the dead link
+
+    second = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
+    assert second.returncode == 0, second.stderr[-3000:]
+    again = json.loads(second.stdout)["sources"]["wire"]
+    assert again["articles_new"] == 0
+    assert again["articles_unchanged"] == 12
+    assert len(stored(db)) == 12
+    assert db.execute("SELECT count(*) AS n FROM crawl_runs").fetchone()["n"] == 2
+
+
+def test_failed_source_gives_exit_1_and_others_still_finish(
+    db: psycopg.Connection, database_url: str, wire: tuple[str, Path], tmp_path: Path
+) -> None:
+    _base, sources = wire
+    broken = tmp_path / "two.toml"
+    broken.write_text(
+        sources.read_text()
+        + '\n[[sources]]\nname = "down"\nfeeds = ["http://127.0.0.1:9/rss.xml"]\n',
+        encoding="utf-8",
+    )
+    result = newsbot("crawl", "--sources", str(broken), database_url=database_url)
+    assert result.returncode == 1
+    assert "source down failed: none of its 1 entry points could be fetched" in result.stderr
+    assert len(stored(db)) == 12
+    run = db.execute("SELECT status, finish_reason FROM crawl_runs").fetchone()
+    assert run["status"] == "failed" and "down" in run["finish_reason"]
+
+
+def test_broken_sources_file_is_one_line_exit_2(database_url: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[sources]]\nname = "x"\nfeeds = ["https://x.example/rss"]\nfeeds_url = 1\n')
+    result = newsbot("crawl", "--sources", str(bad), database_url=database_url)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "source 'x', key 'feeds_url': unknown key" in result.stderr
+
+
+def test_unreachable_database_is_one_line_exit_3(wire: tuple[str, Path]) -> None:
+    _base, sources = wire
+    result = newsbot(
+        "crawl", "--sources", str(sources), database_url="postgresql://u:pw@127.0.0.1:9/x"
+    )
+    assert result.returncode == 3
+    line = result.stderr.strip()
+    assert line.count("\n") == 0 and line.startswith("newsbot: cannot connect to PostgreSQL")
+    assert "pw@" not in line
+
+
+def test_scrapy_crawl_from_repo_root(
+    db: psycopg.Connection, database_url: str, wire: tuple[str, Path]
+) -> None:
+    _base, sources = wire
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["NEWSBOT_DATABASE_URL"] = database_url
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "news",
+            "-a",
+            f"sources={sources}",
+            "-a",
+            "source=wire",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(stored(db)) == 12
+    run = db.execute("SELECT status, counters FROM crawl_runs").fetchone()
+    assert run["status"] == "finished" and run["counters"]["wire"]["newsbot/store/new"] == 12
+
+
+def test_connect_helper_works(database_url: str) -> None:
+    with connect(database_url) as conn:
+        assert conn.execute("SELECT 1 AS one").fetchone() == {"one": 1}
