@@ -1,8 +1,10 @@
 """Content identity: the same story stored at two places gets the same hash.
 
-The hash is taken over the cleaned body after folding case, punctuation and
-white space, and without credit lines: a blog that reposts an agency story adds
-"(C)AGENCY 2022" at the end, and that must not make it a different story.
+The hash is taken over the story's substantive paragraphs (at least
+`MIN_PARAGRAPH_WORDS` words), after folding case, punctuation and white space.
+Short lines are where copies of one story differ without being different
+stories: a credit line "(C)AGENCY 2022" added by a reposting blog, a photo
+caption one site keeps and another drops, a byline or dateline.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _CREDIT_LINE = re.compile(
 )
 _MAX_CREDIT_CHARS = 120
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+#: paragraphs shorter than this are left out of the hash (captions, credits, bylines)
+MIN_PARAGRAPH_WORDS = 20
 
 
 def is_credit_line(paragraph: str) -> bool:
@@ -25,16 +29,20 @@ def is_credit_line(paragraph: str) -> bool:
     return len(paragraph) <= _MAX_CREDIT_CHARS and bool(_CREDIT_LINE.match(paragraph))
 
 
+def _words(text: str) -> list[str]:
+    return [w for w in _NON_WORD.split(unicodedata.normalize("NFKC", text).casefold()) if w]
+
+
 def normalized_words(body: str) -> list[str]:
-    """The body's words, case-folded, without punctuation and without credit lines."""
-    words: list[str] = []
-    for paragraph in body.split("\n\n"):
-        paragraph = paragraph.strip()
-        if not paragraph or is_credit_line(paragraph):
-            continue
-        text = unicodedata.normalize("NFKC", paragraph).casefold()
-        words.extend(w for w in _NON_WORD.split(text) if w)
-    return words
+    """The words of the body's substantive paragraphs, case-folded, without punctuation.
+
+    A body with no paragraph that long (a brief) is hashed whole, less credit lines.
+    """
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    paragraphs = [p for p in paragraphs if not is_credit_line(p)]
+    split = [_words(p) for p in paragraphs]
+    long = [w for w in split if len(w) >= MIN_PARAGRAPH_WORDS]
+    return [word for words in (long or split) for word in words]
 
 
 def content_hash(body: str) -> str:

@@ -34,7 +34,8 @@ DEMO_SETTINGS = {
 
 
 def run_demo(console: Console | None = None) -> int:
-    console = console or Console()
+    # cron and CI have no terminal: give the table room instead of 80 columns
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as tmp:
         sources_file = Path(tmp) / "sources.toml"
@@ -68,11 +69,11 @@ def run_demo(console: Console | None = None) -> int:
         ).fetchall()
 
     table = Table(title="Articles stored from the sample news web", show_lines=False)
-    table.add_column("id", justify="right")
-    table.add_column("source")
-    table.add_column("published (UTC)")
-    table.add_column("title", overflow="fold", max_width=60)
-    table.add_column("repost of", justify="left")
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("published (UTC)", no_wrap=True)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=58)
+    table.add_column("repost of", no_wrap=True)
     for row in rows:
         published = row["published_at"]
         repost = f"#{row['duplicate_of']} ({row['original_source']})" if row["duplicate_of"] else ""
