@@ -80,6 +80,27 @@ class Hints:
     found_on: str | None = None
 
 
+_VIA_RANK = {"feed": 0, "sitemap": 1, "link": 2}
+
+
+def merge_hints(first: Hints, other: Hints) -> Hints:
+    """Hints from several discovery paths: fields the first lacks are taken from the other.
+
+    A feed is preferred to a sitemap and both to a plain link, whichever was seen first,
+    so the result does not depend on the order in which responses happened to arrive.
+    """
+    if _VIA_RANK.get(other.via, 9) < _VIA_RANK.get(first.via, 9):
+        first, other = other, first
+    return Hints(
+        title=first.title or other.title,
+        published=first.published or other.published,
+        modified=first.modified or other.modified,
+        authors=first.authors or other.authors,
+        via=first.via or other.via,
+        found_on=first.found_on or other.found_on,
+    )
+
+
 @dataclass
 class Article:
     """A fetched page and everything the stages learn about it."""

@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.discovery import parse_document
-from newsbot.items import Article, Hints
+from newsbot.items import Article, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -40,6 +40,9 @@ class NewsSpider(scrapy.Spider):
         self.source: Source = select_sources(load_sources(sources), [source], sources)[0]
         self.sources_file = sources
         self._links = LinkExtractor(unique=True, deny_extensions=None)
+        #: what every discovery path said about each pending article URL; one URL found
+        #: in a feed, a sitemap and a listing gets all their hints, whichever came first
+        self._hints: dict[str, Hints] = {}
 
     # -- entry points ---------------------------------------------------------------
 
@@ -58,6 +61,7 @@ class NewsSpider(scrapy.Spider):
             errback=self.entry_failed,
             meta={"entry_point": True},
             dont_filter=True,
+            priority=10,
             **kwargs,
         )
 
@@ -91,7 +95,7 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(f"newsbot/discovery/{found.kind}")
         for child in found.sitemaps:
-            yield scrapy.Request(response.urljoin(child), callback=self.parse_feed)
+            yield scrapy.Request(response.urljoin(child), callback=self.parse_feed, priority=10)
         for entry in found.entries:
             url = response.urljoin(entry.url)
             if self.source.matches_article(url) is False:
@@ -116,13 +120,19 @@ class NewsSpider(scrapy.Spider):
                 yield self._article_request(url, Hints(via="link", found_on=response.url))
             elif depth < self.source.max_depth and self._is_listing(url, link.url in next_links):
                 yield scrapy.Request(
-                    normalize_url(url), callback=self.parse_listing, cb_kwargs={"depth": depth + 1}
+                    normalize_url(url),
+                    callback=self.parse_listing,
+                    cb_kwargs={"depth": depth + 1},
+                    priority=10,
                 )
         for href in next_links:
             url = response.urljoin(href)
             if depth < self.source.max_depth and same_site(url, self.source.hosts):
                 yield scrapy.Request(
-                    normalize_url(url), callback=self.parse_listing, cb_kwargs={"depth": depth + 1}
+                    normalize_url(url),
+                    callback=self.parse_listing,
+                    cb_kwargs={"depth": depth + 1},
+                    priority=10,
                 )
 
     def _is_article(self, url: str) -> bool:
@@ -138,15 +148,20 @@ class NewsSpider(scrapy.Spider):
     # -- article pages ---------------------------------------------------------------
 
     def _article_request(self, url: str, hints: Hints) -> scrapy.Request:
+        url = normalize_url(url)
+        known = self._hints.get(url)
+        self._hints[url] = merge_hints(known, hints) if known else hints
         meta: dict[str, Any] = {}
         if self.source.render_js:
             meta["playwright"] = True
+        # discovery (priority 10) goes first, so hints from every path are in before a fetch
         return scrapy.Request(
-            normalize_url(url),
+            url,
             callback=self.parse_article,
             cb_kwargs={"hints": hints},
             meta=meta,
             errback=self.article_failed,
+            priority=0,
         )
 
     def article_failed(self, failure: Failure) -> None:
@@ -172,6 +187,7 @@ class NewsSpider(scrapy.Spider):
             )
             return
         self._inc("newsbot/articles/fetched")
+        hints = self._hints.pop(response.request.url if response.request else "", hints)
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,
