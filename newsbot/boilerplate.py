@@ -1,0 +1,264 @@
+"""Text-level boilerplate removal: blocks → the article's own body.
+
+`newsbot.extraction` already cut the page down to its main content; what remains
+here are rules that need the text itself: blog-engine furniture ("Liked by 1
+person", Jetpack's "Share this:", WordPress comment forms, Disqus/Blogger/Facebook
+comment chrome), cookie and newsletter prompts, "Read also:" lines, captions that
+are repeated, the headline repeated at the top. Reader comments (blocks whose
+context says "comment") go to `comments`, never into the body. Credit lines such
+as "(C)UNIAN 2022" stay in the body and name the `credited_source`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsbot.items import Block
+
+
+@dataclass
+class Cleaned:
+    """The cleaned body and what was taken out of it."""
+
+    body: str
+    credited_source: str | None = None
+    comments: list[str] = field(default_factory=list)
+    #: (text, reason) for everything dropped, for debugging
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: figure captions are not the article's text (and are often repeated in it, or
+#: alt text twice over); measured on real pages, dropping them raises precision
+KEEP_CAPTIONS = False
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+#: a whole block that is blog-engine / comment-system furniture
+_FURNITURE = _rx(
+    # WordPress / Jetpack
+    r"^liked by \d+ (?:person|people)\.?$",
+    r"^like this:?$",
+    r"^like loading\.*$",
+    r"^loading\.*$",
+    r"^share this:?$",
+    r"^(?:share|teilen|partager|compartir|поделиться|поділитися)(?: this| on \w+)?:?$",
+    r"^(?:click to )?(?:share|print|email)(?: on| to)? (?:twitter|facebook|linkedin|reddit|"
+    r"tumblr|pinterest|pocket|telegram|whatsapp|email|print)\b.*$",
+    r"^related:?$",
+    r"^leave a (?:reply|comment)\b.*$",
+    r"^(?:cancel reply|post comment|submit comment|reply|antworten|répondre|responder|"
+    r"ответить|відповісти)$",
+    r"^you are commenting using your\b.*account",
+    r"^fill in your details below or click an icon to log in",
+    r"^connecting to %s$",
+    r"^notify me of (?:new|follow-up) (?:comments|posts)\b",
+    r"^this site uses akismet to reduce spam",
+    r"^your email address will not be published",
+    r"^required fields are marked",
+    r"^save my name, email, and website in this browser",
+    r"^(?:log out|change|log in|logged in as)\b.{0,40}$",
+    r"^(?:twitter|facebook|google) (?:picture|photo)$",
+    r"^\d+ (?:comments?|responses?|replies|thoughts on\b.*)$",
+    r"^(?:one|two|three) (?:comment|response|thought)s? on\b.*$",
+    r"^(?:no|\d+) comments?(?: yet)?:?$",
+    r"^(?:comments?|kommentare|commentaires|comentarios|комментарии|коментарі)(?: \(\d+\))?:?$",
+    r"^(?:be the first to (?:like|comment)|be the first to like this)\b.*$",
+    r"^blog at wordpress\.com\.?$",
+    r"^(?:create a free website or blog at|powered by) wordpress",
+    # Disqus
+    r"^comments powered by disqus\.?$",
+    r"^please enable javascript to view the comments powered by disqus\.?$",
+    r"^blog comments powered by disqus\.?$",
+    # Blogger
+    r"^post a comment$",
+    r"^newer post\s*older post\s*(?:home)?$",
+    r"^(?:newer post|older post|home)$",
+    r"^subscribe to:\s*post comments\s*\(atom\)$",
+    r"^post comments \(atom\)$",
+    r"^posted by\b.{0,60}\bat\b.{0,20}$",
+    r"^labels?:.{0,200}$",
+    r"^email this\s*blogthis!?.*$",
+    # Facebook comments
+    r"^\d+ comments?\s*sort by\b.*$",
+    r"^add a comment\.*$",
+    r"^facebook comments plugin$",
+    r"^sort by\s*(?:oldest|newest|top)\b.*$",
+    # cookies / consent
+    r"\b(?:we|this (?:web)?site) uses? cookies\b",
+    r"\bby (?:continuing to (?:use|browse)|using) (?:this|our) (?:web)?site,? "
+    r"you (?:agree|accept|consent)\b",
+    r"^(?:accept|accept all|allow all|reject all|i agree|ok,? got it|got it|"
+    r"manage (?:cookies|preferences)|cookie (?:settings|policy))!?\.?$",
+    r"\b(?:wir )?verwenden cookies\b",
+    r"\bce site utilise des cookies\b",
+    r"\b(?:este sitio|esta web) utiliza cookies\b",
+    r"\b(?:сайт|мы) использу(?:ет|ем) (?:файлы )?cookie",
+    r"\b(?:сайт|ми) використову(?:є|ємо) (?:файли )?cookie",
+    # newsletter / subscription prompts
+    r"^(?:sign up|subscribe) (?:for|to) (?:our|the)\b.{0,80}(?:newsletter|updates|emails?)\b",
+    r"^(?:get|receive) (?:our|the) .{0,40}newsletter\b",
+    r"^enter your email(?: address)?\b",
+    r"^(?:subscribe|sign up)(?: now| today)?!?$",
+    r"^newsletter(?: abonnieren)?:?$",
+    r"^подпишитесь на\b.{0,100}$",
+    r"^підписуйтесь на\b.{0,100}$",
+    r"^abonnez-vous\b.{0,100}$",
+    r"^suscríbete\b.{0,100}$",
+    # sharing / follow
+    r"^(?:follow us|folgen sie uns|suivez-nous|síguenos|подписывайтесь|стежте за нами)\b.{0,80}$",
+    r"^(?:share|tweet|pin|email|print)(?:\s*[|/•·]\s*(?:share|tweet|pin|email|print|whatsapp|facebook|twitter))+$",
+    r"^advertisement$|^anzeige$|^publicité$|^publicidad$|^реклама$",
+    r"^(?:skip to (?:main )?content|back to top|scroll to top)$",
+    # agency footers and contact lines
+    r"^\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.{0,300}$",
+    r"^.{0,250}\bcontributed (?:to )?(?:this|the) (?:report|story)\.?\)?$",
+    r"^have a (?:news )?tip\?",
+    r"^(?:email|contact|follow) .{0,80}(?:@\w|\bon twitter\b|\bon facebook\b).{0,120}$",
+    r"^this copy is for your personal, non-commercial use only",
+)
+
+#: "Read also: …" style lines (a link to another article, not this one's text)
+_READ_ALSO = _rx(
+    r"^(?:read|see) (?:also|more)\s*[:\-–—]",
+    r"^(?:related|more|recommended)(?: (?:stories|articles|coverage|reading|news))?\s*[:\-–—]",
+    r"^(?:also read|don't miss|must read|more from\b.{0,30}?)\s*[:\-–—]",
+    r"^(?:lesen sie auch|mehr zum thema|auch interessant)\s*[:\-–—]?",
+    r"^(?:à lire aussi|lire aussi|voir aussi)\s*[:\-–—]?",
+    r"^(?:lee también|leer más|ver también)\s*[:\-–—]?",
+    r"^(?:читайте также|читайте также|смотрите также|читать также)\s*[:\-–—]?",
+    r"^(?:читайте також|дивіться також|читайте також)\s*[:\-–—]?",
+)
+
+#: "(C)UNIAN 2022", "© Reuters", "Source: Reuters", "via AP"
+_CREDIT = [
+    re.compile(
+        r"^\s*(?:\(c\)|©|copyright)\s*(?P<src>[^\d(),.;:]{2,40}?)\s*(?:\d{4})?\.?\s*$", re.I
+    ),
+    re.compile(
+        r"^\s*(?:source|sources|quelle|source\s*:|fuente|источник|джерело)\s*[:\-–—]\s*"
+        r"(?P<src>[^,.;:\n]{2,40}?)\s*\.?\s*$",
+        re.I,
+    ),
+    re.compile(r"^\s*\(?\s*via\s+(?P<src>[A-Z][\w&.\- ]{1,40}?)\s*\)?\.?\s*$"),
+    re.compile(r"^\s*[-–—]?\s*\((?P<src>AP|AFP|Reuters|dpa|UNIAN|Ukrinform|TASS|Interfax)\)\s*$"),
+]
+
+#: context tokens of comment chrome (forms, meta lines, like buttons) rather than comment text
+_COMMENT_CHROME = re.compile(
+    r"(?:^|[\s])(?:respond|comment-respond|comment-form[\w-]*|commentform|comment-reply-title|"
+    r"reply|comment-reply-link|comment-meta|commentmetadata|comment-metadata|comment-author|"
+    r"vcard|says|comment-awaiting-moderation|comment-likes|comment-like[\w-]*|likes|"
+    r"logged-in-as|comment-notes|comments-title|comment-count|comments-count|akismet[\w-]*|"
+    r"form-allowed-tags|comment-subscription-form|nav-links|comment-navigation|"
+    r"comment-footer|comment-header|comment-date|comment-time|comment-actions|"
+    r"comments-header|comment-timestamp|profile-name-link|avatar|comment-author-name|"
+    r"user-name|username|author-name|comment-header|datetime)(?=\s|$)"
+)
+#: marker newsbot.extraction puts on blocks of reader-comment sections
+COMMENT_MARK = "nb-comments"
+#: whole context tokens of comment sections (for blocks from other extractors)
+_COMMENT_CONTEXT = re.compile(
+    r"(?:^|\s)(?:nb-comments|comments?|commentlist|comment-list|comments-list|comment-body|"
+    r"comment-content|comment-text|comment-entry|comment-holder|comments-area|disqus_thread|"
+    r"fb-comments|respond|comment-respond|comentarios|kommentare|commentaires)(?=\s|$)"
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def credit_of(text: str) -> str | None:
+    """The agency named by a credit line, or None if the text is not one."""
+    if len(text) > 80:
+        return None
+    for rx in _CREDIT:
+        m = rx.match(text)
+        if m:
+            src = m.group("src").strip(" -–—()")
+            if src and not src.isdigit() and len(src.split()) <= 5:
+                return src
+    return None
+
+
+def is_comment(block: Block) -> bool:
+    """The block sits in a reader-comment section (by its class/id context)."""
+    return bool(_COMMENT_CONTEXT.search(block.context))
+
+
+def clean(blocks: list[Block], *, title: str | None, language: str | None = None) -> Cleaned:
+    """Strip text-level boilerplate; keep the article's own blocks in order."""
+    del language  # the rules cover the common languages at once; kept for the contract
+    kept: list[Block] = []
+    removed: list[tuple[str, str]] = []
+    comments: list[str] = []
+    credited: str | None = None
+    title_key = _norm(title) if title else ""
+    last_comment_ctx: str | None = None
+
+    for block in blocks:
+        text = block.text.strip()
+        if not text:
+            continue
+        if is_comment(block):
+            chrome = _COMMENT_CHROME.search(" " + block.context) or _FURNITURE.search(text)
+            if chrome or len(text) < 3:
+                removed.append((text, "comment_chrome"))
+            elif comments and last_comment_ctx == block.context:
+                comments[-1] += "\n\n" + text
+            else:
+                comments.append(text)
+                last_comment_ctx = block.context
+            continue
+        last_comment_ctx = None
+        if _FURNITURE.search(text) and len(text) < 400:
+            removed.append((text, "furniture"))
+            continue
+        if _READ_ALSO.search(text) and (len(text) < 250 or block.link_density > 0.3):
+            removed.append((text, "read_also"))
+            continue
+        if block.link_density > 0.6 and block.kind in ("p", "li", "h") and len(text) < 300:
+            removed.append((text, "link_list"))
+            continue
+        source = credit_of(text)
+        if source:
+            credited = credited or source
+        if block.kind == "caption" and not KEEP_CAPTIONS:
+            removed.append((text, "caption"))
+            continue
+        kept.append(Block(text, block.kind, block.context, block.link_density))
+
+    # the headline repeated at the top of the body
+    while kept and title_key and kept[0].kind in ("h", "p") and _norm(kept[0].text) == title_key:
+        removed.append((kept.pop(0).text, "title"))
+
+    # captions (and any block) repeated: keep the first, and drop a caption whose text
+    # also appears as a longer block (e.g. image alt + figcaption, or caption in the text)
+    out: list[Block] = []
+    seen: set[str] = set()
+    for block in kept:
+        key = _norm(block.text)
+        if key in seen and (block.kind == "caption" or len(key) < 400):
+            removed.append((block.text, "duplicate"))
+            continue
+        if key:
+            seen.add(key)
+        out.append(block)
+    body_keys = {_norm(b.text) for b in out if b.kind != "caption"}
+    final = []
+    for block in out:
+        if block.kind == "caption" and _norm(block.text) in body_keys:
+            removed.append((block.text, "duplicate_caption"))
+            continue
+        final.append(block)
+
+    return Cleaned(
+        body="\n\n".join(b.text for b in final),
+        credited_source=credited,
+        comments=comments,
+        removed=removed,
+    )

@@ -1,0 +1,698 @@
+"""Main content → text Blocks in reading order.
+
+Three steps on a private copy of the tree:
+
+1. prune what is never article text (scripts, navigation, forms, share bars, ads,
+   cookie banners, related links…), judged by tag and by class/id/role tokens;
+   reader-comment sections are cut out first and kept aside, so they can be passed
+   on as blocks whose `context` says "comment" (boilerplate.clean files them under
+   `comments`, never in the body);
+2. score the remaining paragraphs readability-style (text length, commas, link
+   density, class hints) and pick the best container plus its sibling chunks;
+3. walk that container and emit one Block per paragraph / heading / list item /
+   quote / pre / caption / table, with the class/id context of its ancestors.
+
+When the publisher's JSON-LD gives an `articleBody`, it is used as a cross-check:
+blocks that do not occur in it are dropped, and blocks of it found elsewhere on
+the page are recovered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newsbot.items import Block
+
+# ---------------------------------------------------------------- vocabularies
+
+_DROP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+    "nav",
+    "aside",
+    "footer",
+    "head",
+    "link",
+    "meta",
+    "video",
+    "audio",
+    "map",
+    "dialog",
+    "menu",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCK_TAGS = _HEADINGS | {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "center",
+    "address",
+    "details",
+    "summary",
+    "hr",
+    "form",
+    "fieldset",
+    "body",
+    "html",
+}
+_BLOCK_XPATH_TAGS = tuple(_BLOCK_TAGS - {"html", "body"})
+
+#: a class/id token (or one of its -/_ separated parts) that marks non-article furniture
+_NEGATIVE = re.compile(
+    r"^(?:share|shares|sharing|sharedaddy|sharebar|social|socials|socialmedia|related|"
+    r"relatedposts|recommend|recommended|recommendations|newsletter|newsletters|subscribe|"
+    r"subscription|signup|cookie|cookies|consent|gdpr|cmp|advert|advertisement|advertising|"
+    r"ad|ads|adsense|adslot|adunit|dfp|gpt|banner|promo|promotion|sponsor|sponsored|sidebar|"
+    r"widget|widgets|breadcrumb|breadcrumbs|pagination|pager|navbar|nav|navigation|menu|"
+    r"footer|masthead|byline|bio|tags|tagcloud|taglist|popup|modal|overlay|outbrain|taboola|"
+    r"wpcnt|likes|reblog|toolbar|trending|popular|mostread|skip|hidden|hide|invisible|"
+    r"screen|sr|visually|disclaimer|copyright|paywall|login|donate|donation|"
+    r"jp|sd|addtoany|a2a|sociable|shariff|follow|author|authors|meta|postmeta|entrymeta|"
+    r"rating|votes|lightbox|gallery|slideshow|carousel|teaser|teasers|more|readmore|"
+    r"also|next|prev|previous|tools|utility|actions|print|email|mail|whatsapp|facebook|"
+    r"twitter|pinterest|linkedin|reddit|telegram|comment|comments|disqus|respond|reply|"
+    r"cta|attribution|signupmessage|emailsignup|newsletter-signup)$"
+)
+#: whole tokens that mark the article's own text (score bonus, never pruned)
+_POSITIVE = re.compile(
+    r"(?:article|body|content|entry|main|page|post|text|blog|story|column|prose|rich)"
+)
+_POSITIVE_STRONG = re.compile(
+    r"^(?:articlebody|article-body|article__body|article-content|article__content|"
+    r"articlecontent|entry-content|post-content|post-body|postbody|post-entry|story-body|"
+    r"storybody|story-content|body-text|bodytext|article-text|articletext|main-content|"
+    r"post-text|blog-post|content-body|paywall-article|text-content|story__body|"
+    r"c-entry-content|td-post-content|single-post-content|the-content|news-text)$"
+)
+_COMMENT_TOKEN = re.compile(
+    r"^(?:comments?|commentlist|comment-list|comments-list|comments-area|comment-area|"
+    r"comments-section|comment-section|comments-block|comments-wrapper|comments-container|"
+    r"comment-wrapper|comments-holder|disqus_thread|disqus|fb-comments|fb_comments|"
+    r"facebook-comments|respond|comment-respond|commentform|comment-form|reader-comments|"
+    r"user-comments|comentarios|kommentare|commentaires|коментарі|комментарии|"
+    r"comments-link|post-comments|article-comments|vf-comments|coral|talk)$"
+)
+#: context token that marks blocks of a reader-comment section (see boilerplate.clean)
+COMMENT_MARK = "nb-comments"
+_PARTS = re.compile(r"[-_:]+")
+_WS = re.compile(r"\s+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+def _tokens(el: etree._Element) -> list[str]:
+    """Lower-cased class/id/role/itemprop tokens of one element."""
+    out: list[str] = []
+    for attr in ("class", "id", "role", "itemprop"):
+        value = el.get(attr)
+        if value:
+            out.extend(value.lower().split())
+    return out
+
+
+_CONTENTISH = re.compile(r"^(?:content|body|article|post|text|entry|story|main)$")
+_HIDDEN_TOKEN = re.compile(
+    r"^(?:d-none|hidden|is-hidden|u-hidden|hide|sr-only|visually-hidden|"
+    r"screen-reader-text|screen-reader-only|visuallyhidden|element-invisible|offscreen)$"
+)
+_WHOLE_ONLY = re.compile(
+    r"^(?:hidden|hide|invisible|screen|sr|visually|more|next|prev|also|print)$"
+)
+
+
+_NEGATIVE_SUB = re.compile(
+    r"newsletter|signup|subscribe|social|advert|cookie|consent|related|recommend|outbrain|"
+    r"taboola|sharing|sharebar|share-bar"
+)
+
+
+def _is_negative(tokens: list[str]) -> bool:
+    """Class/id tokens say "furniture" (and nothing says "the article's text")."""
+    parts_all = [[p for p in _PARTS.split(t) if p] for t in tokens]
+    for tok, parts in zip(tokens, parts_all, strict=True):
+        if _POSITIVE_STRONG.match(tok) or (parts and _CONTENTISH.match(parts[-1])):
+            return False
+    for tok, parts in zip(tokens, parts_all, strict=True):
+        if _NEGATIVE.match(tok) or _HIDDEN_TOKEN.match(tok) or _NEGATIVE_SUB.search(tok):
+            return True
+        if len(parts) > 1 and any(_NEGATIVE.match(p) and not _WHOLE_ONLY.match(p) for p in parts):
+            return True
+    return False
+
+
+_COMMENT_PART = re.compile(
+    r"^(?:comments?|commentlist|disqus|kommentare|commentaires|comentarios|commenti|"
+    r"комментарии|коментарі|reactions)$"
+)
+_NOT_SECTION_PART = re.compile(
+    r"^(?:count|counter|counts|link|links|icon|button|btn|open|closed|number|num|total|"
+    r"bubble|badge|toggle|trigger|cta|enabled|disabled|allowed|status|meta)$"
+)
+
+
+def _is_comment(tokens: list[str]) -> bool:
+    """Class/id tokens of a reader-comment section (not a '12 comments' link or badge)."""
+    for tok in tokens:
+        if _COMMENT_TOKEN.match(tok):
+            return True
+        parts = [p for p in _PARTS.split(tok) if p]
+        if any(_COMMENT_PART.match(p) for p in parts) and not any(
+            _NOT_SECTION_PART.match(p) for p in parts
+        ):
+            return True
+    return False
+
+
+def _text(el: etree._Element) -> str:
+    try:
+        return _WS.sub(" ", el.text_content()).strip()
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _link_chars(el: etree._Element) -> int:
+    n = 0
+    for a in el.iter("a"):
+        n += len(_WS.sub(" ", a.text_content()).strip())
+    return n
+
+
+# ---------------------------------------------------------------- step 1: prune
+
+
+def _protected(el: etree._Element) -> bool:
+    """The article itself never gets pruned, whatever its classes say."""
+    if el.tag in ("html", "body", "main", "article"):
+        return True
+    if el.get("itemprop", "").lower() == "articlebody":
+        return True
+    return el.find(".//h1") is not None or el.find(".//*[@itemprop='articleBody']") is not None
+
+
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden", "").lower() == "true":
+        return el.tag not in ("html", "body")
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove an element but keep its tail text (it belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+_HARD_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+    "head",
+    "link",
+    "meta",
+    "video",
+    "audio",
+    "map",
+    "dialog",
+}
+
+
+def _p_chars(el: etree._Element) -> int:
+    return sum(len(_text(p)) for p in el.iter("p"))
+
+
+def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Element]:
+    """Drop furniture in place; return the reader-comment sections cut out of the tree.
+
+    Anything holding a large share of the page's paragraph text is kept whatever its
+    tag or class says (templates wrap whole articles in odd places). With
+    `by_class=False` only tags, forms and hidden elements go (used inside a comment
+    section, whose every class mentions "comment").
+    """
+    p_total = _p_chars(root) if by_class else 0
+    comments: list[etree._Element] = []
+    doomed: list[etree._Element] = []
+
+    def big(el: etree._Element) -> bool:
+        if p_total < 200:
+            return False
+        n = _p_chars(el)
+        return n >= 200 and n > 0.4 * p_total
+
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                doomed.append(child)
+                continue
+            tag = tag.lower()
+            if tag in _HARD_DROP:
+                doomed.append(child)
+                continue
+            soft = tag in _DROP_TAGS or _hidden(child)
+            if tag == "header":
+                soft = True
+            if (soft and not big(child)) or (tag == "form" and len(child.findall(".//p")) < 3):
+                doomed.append(child)
+                continue
+            # embedded posts (blockquote.twitter-tweet…) quote text the article relies on
+            toks = _tokens(child) if by_class and tag != "blockquote" else []
+            if toks and not _protected(child):
+                if _is_comment(toks):
+                    comments.append(child)
+                    continue
+                if _is_negative(toks) and not big(child):
+                    doomed.append(child)
+                    continue
+            stack.append(child)
+    for el in comments:
+        el.set("data-nb-context", _ancestor_context(el))
+    for el in doomed + comments:
+        _remove(el)
+    return comments
+
+
+def _inside_article(el: etree._Element) -> bool:
+    return any(a.tag == "article" for a in el.iterancestors())
+
+
+def _ancestor_context(el: etree._Element) -> str:
+    toks: list[str] = []
+    for a in reversed(list(el.iterancestors())):
+        toks.extend(_tokens(a))
+    toks.extend(_tokens(el))
+    return " ".join(dict.fromkeys(toks))
+
+
+# ---------------------------------------------------------------- step 2: score
+
+
+def _class_weight(el: etree._Element) -> float:
+    toks = _tokens(el)
+    if not toks:
+        return 0.0
+    weight = 0.0
+    if any(_POSITIVE_STRONG.match(t) for t in toks):
+        weight += 50
+    elif any(_POSITIVE.search(t) for t in toks):
+        weight += 25
+    if _is_negative(toks):
+        weight -= 25
+    return weight
+
+
+_TAG_WEIGHT = {
+    "div": 5,
+    "article": 10,
+    "main": 5,
+    "section": 3,
+    "pre": 3,
+    "td": 3,
+    "blockquote": 3,
+    "form": -3,
+    "ol": -3,
+    "ul": -3,
+    "dl": -3,
+    "li": -3,
+    "address": -3,
+    "th": -5,
+}
+
+
+def _paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Paragraph-like elements with their text: p/pre/td/blockquote and text-holding divs."""
+    for el in body.iter("p", "pre", "td", "blockquote", "div", "section", "dd", "li"):
+        if el.tag in ("div", "section", "td", "li", "dd"):
+            # only the element's own loose text counts here (blocks inside count themselves)
+            own = (el.text or "") + "".join(
+                (_text(c) if isinstance(c.tag, str) and c.tag not in _BLOCK_TAGS else "")
+                + (c.tail or "")
+                for c in el
+            )
+            own = _WS.sub(" ", own).strip()
+            if own:
+                yield el, own
+        else:
+            yield el, _text(el)
+
+
+@dataclass
+class _Candidate:
+    el: etree._Element
+    score: float
+
+
+def _score(body: etree._Element) -> tuple[etree._Element | None, dict]:
+    scores: dict[etree._Element, float] = {}
+    for el, text in _paragraphs(body):
+        n = len(text)
+        if n < 25:
+            continue
+        points = 1 + text.count(",") + text.count("،") + text.count("，") + min(n / 100, 3)
+        level = 0
+        # loose text in a div scores the div itself; a <p> scores its container
+        node = el if el.tag in ("div", "section", "td", "li", "dd") else el.getparent()
+        while node is not None and level < 5:
+            if node not in scores:
+                scores[node] = _TAG_WEIGHT.get(node.tag, 0) + _class_weight(node)
+            divider = 1 if level == 0 else 2 if level == 1 else level * 3
+            scores[node] += points / divider
+            level += 1
+            node = node.getparent()
+    best: etree._Element | None = None
+    best_score = 0.0
+    final: dict[etree._Element, float] = {}
+    for el, s in scores.items():
+        text_len = len(_text(el)) or 1
+        ld = _link_chars(el) / text_len
+        final[el] = s * (1 - min(ld, 1.0))
+        if final[el] > best_score:
+            best, best_score = el, final[el]
+    return best, final
+
+
+def _good_p(p: etree._Element) -> int:
+    """Characters of a paragraph that reads like article text (long, few links), else 0."""
+    text = _text(p)
+    n = len(text)
+    return n if n >= 80 and _link_chars(p) < 0.2 * n else 0
+
+
+def _signature(el: etree._Element) -> tuple[str, str]:
+    parent = el.getparent()
+    if parent is None:
+        return ("", "")
+    return (str(parent.tag), parent.get("class") or "")
+
+
+def _ascend(top: etree._Element, body: etree._Element) -> etree._Element:
+    """Climb from the best container while its parent adds more of the same article.
+
+    Articles split into chunks (ads, embeds, "grid" sections between them) leave the
+    best-scoring container holding only one chunk. The parent that gathers the others
+    adds long paragraphs that sit in containers like ours, and little else.
+    """
+    inside = set(top.iter("p"))
+    signatures = {_signature(p) for p in inside if _good_p(p)}
+    if not signatures:
+        return top
+    cur = top
+    for _ in range(4):
+        parent = cur.getparent()
+        if parent is None or parent is body or parent.tag in ("body", "html"):
+            return cur
+        same = other = 0
+        new = [p for p in parent.iter("p") if p not in inside]
+        for p in new:
+            n = _good_p(p)
+            if n and _signature(p) in signatures:
+                same += n
+            else:
+                other += len(_text(p))
+        for el in parent:
+            if isinstance(el.tag, str) and el is not cur and el.find(".//p") is None:
+                other += len(_text(el))
+        if same == 0 and other == 0:
+            cur = parent
+            continue
+        if same >= 200 and same >= 2 * other:
+            cur = parent
+            inside.update(new)
+            continue
+        return cur
+    return cur
+
+
+def _choose_roots(body: etree._Element) -> list[etree._Element]:
+    """The best-scoring container plus sibling chunks of the same article."""
+    top, scores = _score(body)
+    if top is None:
+        return [body]
+    top = _ascend(top, body)
+    parent = top.getparent()
+    if parent is None or top.tag in ("body", "html"):
+        return [top]
+    top_score = scores.get(top, 0)
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.get("class")
+    roots: list[etree._Element] = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is top:
+            roots.append(sib)
+            continue
+        bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0
+        if scores.get(sib, 0) + bonus >= threshold:
+            roots.append(sib)
+            continue
+        if sib.tag == "p":
+            text = _text(sib)
+            ld = _link_chars(sib) / (len(text) or 1)
+            if (len(text) > 80 and ld < 0.25) or (
+                0 < len(text) <= 80 and ld == 0 and re.search(r"\.( |$)", text)
+            ):
+                roots.append(sib)
+    return roots
+
+
+# ---------------------------------------------------------------- step 3: emit
+
+
+_CAPTION_TOKEN = re.compile(r"caption|^(?:credit|photo-credit|image-credit|img-credit)$")
+
+
+class _Emitter:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def emit(self, text: str, kind: str, context: str, link_chars: int) -> None:
+        text = text.strip()
+        if not text:
+            return
+        ld = min(link_chars / len(text), 1.0) if text else 0.0
+        self.blocks.append(Block(text=text, kind=kind, context=context, link_density=ld))
+
+    def walk(self, el: etree._Element, ctx: list[str], kind: str | None = None) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        own = _tokens(el)
+        if own and any(_CAPTION_TOKEN.search(t) for t in own):
+            kind = "caption"
+        if own:
+            ctx = ctx + [t for t in own if t not in ctx]
+        context = " ".join(ctx)
+        has_blocks = _has_block_child(el)
+        if tag in _HEADINGS and not has_blocks:
+            self.emit(_text(el), "h", context, _link_chars(el))
+            return
+        if tag == "pre":
+            text = "\n".join(_WS.sub(" ", ln).strip() for ln in el.text_content().splitlines())
+            self.emit(re.sub(r"\n{2,}", "\n", text), "pre", context, _link_chars(el))
+            return
+        if tag == "table" and not _is_layout_table(el):
+            rows = []
+            for tr in el.iter("tr"):
+                cells = [_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+                cells = [c for c in cells if c]
+                if cells:
+                    rows.append(" | ".join(cells))
+            self.emit("\n".join(rows), "table", context, _link_chars(el))
+            return
+        if tag in ("figcaption", "caption") and not has_blocks:
+            self.emit(_text(el), "caption", context, _link_chars(el))
+            return
+        if tag == "blockquote" and kind != "caption":
+            kind = "quote"
+        elif tag == "li":
+            kind = kind or "li"
+        if tag in ("p", "li", "blockquote", "dd", "dt") and not has_blocks:
+            self.emit(_text(el), kind or "p", context, _link_chars(el))
+            return
+        # container: loose inline text becomes paragraphs, block children recurse
+        buf: list[str] = [el.text or ""]
+        links = 0
+        brs = 0
+        for child in el:
+            ctag = child.tag if isinstance(child.tag, str) else ""
+            if ctag == "br":
+                brs += 1
+                if brs >= 2 and "".join(buf).strip():
+                    self.emit(_WS.sub(" ", "".join(buf)), kind or "p", context, links)
+                    buf, links = [], 0
+                buf.append(" ")
+                buf.append(child.tail or "")
+                if (child.tail or "").strip():
+                    brs = 0
+                continue
+            brs = 0
+            if ctag and (ctag in _BLOCK_TAGS or _has_block_child(child)):
+                self.emit(_WS.sub(" ", "".join(buf)), kind or "p", context, links)
+                buf, links = [], 0
+                keep = tag in ("blockquote", "li") or kind == "caption"
+                self.walk(child, ctx, kind if keep else None)
+            elif ctag:
+                buf.append(child.text_content() if ctag != "img" else "")
+                if ctag == "a":
+                    links += len(_WS.sub(" ", child.text_content()).strip())
+                else:
+                    links += _link_chars(child)
+            buf.append(child.tail or "")
+        self.emit(_WS.sub(" ", "".join(buf)), kind or "p", context, links)
+
+
+def _has_block_child(el: etree._Element) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in el.iterdescendants())
+
+
+def _is_layout_table(el: etree._Element) -> bool:
+    if el.find(".//table") is not None:
+        return True
+    return any(el.find(f".//{tag}") is not None for tag in ("p", "div", "ul", "h2", "h3"))
+
+
+# ---------------------------------------------------------------- JSON-LD cross-check
+
+_WORD = re.compile(r"\w+")
+
+
+def _shingles(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    if len(words) < n:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _overlap(block: str, reference: set[tuple[str, ...]]) -> float:
+    sh = _shingles(block)
+    if not sh:
+        return 0.0
+    return len(sh & reference) / len(sh)
+
+
+def _cross_check(blocks: list[Block], every: list[Block], article_body: str) -> list[Block]:
+    """Keep blocks that occur in the publisher's articleBody; recover ones we missed."""
+    body = article_body.strip()
+    if body.endswith(("…", "...", "&hellip;", "[…]", "[...]")):
+        return blocks  # a teaser, not the text
+    reference = _shingles(body)
+    main_len = sum(len(b.text) for b in blocks if COMMENT_MARK not in b.context)
+    if len(reference) < 60 or len(body) < 0.7 * main_len:
+        return blocks
+    main_cover = [
+        (_overlap(b.text, reference) if COMMENT_MARK not in b.context else 0) for b in blocks
+    ]
+    covered = (
+        set().union(
+            *(_shingles(b.text) for b, c in zip(blocks, main_cover, strict=True) if c >= 0.5)
+        )
+        if blocks
+        else set()
+    )
+    if len(covered & reference) < 0.5 * len(reference):
+        # our container holds less than half of it: the JSON-LD may describe another
+        # text (a teaser, a different edition): trust the DOM
+        return blocks
+    kept_ids = {id(b) for b, c in zip(blocks, main_cover, strict=True) if c >= 0.5}
+    for b in every:
+        if id(b) in kept_ids or COMMENT_MARK in b.context or len(b.text) < 40:
+            continue
+        if _overlap(b.text, reference) >= 0.8:
+            kept_ids.add(id(b))
+    ordered = [b for b in every if id(b) in kept_ids]
+    main_ids = {id(b) for b in blocks}
+    # blocks not present in `every` (should not happen) keep their main order
+    ordered += [b for b in blocks if id(b) in kept_ids and id(b) not in {id(x) for x in every}]
+    del main_ids
+    comments = [b for b in blocks if COMMENT_MARK in b.context]
+    return ordered + comments
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def extract_blocks(doc: etree._Element, *, article_body: str | None = None) -> list[Block]:
+    """Main content of `doc` (a private copy: it is modified) as Blocks in reading order."""
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    comment_sections = _prune(body)
+    roots = _choose_roots(body)
+    base_ctx = _ancestor_context(roots[0].getparent()) if roots[0].getparent() is not None else ""
+    base = base_ctx.split()
+    emitter = _Emitter()
+    for root in roots:
+        emitter.walk(root, list(base))
+    blocks = emitter.blocks
+    if article_body:
+        whole = _Emitter()
+        whole.walk(body, [])
+        index = {(b.text, b.kind): b for b in blocks}
+        every = [index.get((b.text, b.kind), b) for b in whole.blocks]
+        blocks = _cross_check(blocks, every, article_body)
+    for section in comment_sections:
+        ctx = section.get("data-nb-context", "").split()
+        ctx.append(COMMENT_MARK)
+        _prune(section, by_class=False)
+        sub = _Emitter()
+        sub.walk(section, ctx)
+        blocks.extend(sub.blocks)
+    return blocks

@@ -1,0 +1,164 @@
+"""boilerplate.clean on real extractions of saved pages, and on hand-made blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsbot import boilerplate
+from newsbot.extraction import extract_page
+from newsbot.items import Block
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def cleaned(name: str) -> boilerplate.Cleaned:
+    ex = extract_page((PAGES / name).read_text(encoding="utf-8"), "https://example.org/a")
+    return boilerplate.clean(ex.blocks, title=ex.title, language=ex.language)
+
+
+def assert_in_order(body: str, parts: list[str]) -> None:
+    pos = -1
+    for part in parts:
+        found = body.find(part)
+        assert found > pos, f"{part!r} missing or out of order"
+        pos = found
+
+
+def test_wordpress_jetpack_repost() -> None:
+    c = cleaned("wordpress_repost.html")
+    assert_in_order(
+        c.body,
+        [
+            "The Serbs begin to build barricades",
+            "Military clashes began on the border between Serbia and Kosovo / photo",
+            "On Sunday, July 31, armed clashes began in Mitrovica",
+            "It is reported by the Jerusalem Post.",
+            "Serbian President Aleksandar Vučić",
+            "Barricades near the bridge",
+            "About 200 Albanians gathered",
+            "The reason for the dissatisfaction",
+            "(C)UNIAN 2022",
+        ],
+    )
+    assert c.body.count("Military clashes began on the border between Serbia and Kosovo") == 1
+    assert not c.body.startswith("Shots and siren")  # the title is not repeated
+    for junk in (
+        "Liked by",
+        "Like this",
+        "Loading",
+        "Share this",
+        "Leave a Reply",
+        "commenting using",
+        "Fill in your details",
+        "Connecting to",
+        "Notify me",
+        "Akismet",
+        "I can’t agree",
+        "Recent Posts",
+        "WordPress.com",
+    ):
+        assert junk not in c.body, junk
+    assert c.body.endswith("(C)UNIAN 2022")
+    assert c.credited_source == "UNIAN"
+    assert len(c.comments) == 1
+    assert c.comments[0].startswith("I can’t agree with you guys.")
+    assert any(reason == "comment_chrome" for _, reason in c.removed)
+
+
+def test_disqus_page() -> None:
+    c = cleaned("disqus.html")
+    assert_in_order(c.body, ["Nach vier Jahren", "Die Brücke verbindet", "Die Kosten lagen"])
+    assert "Disqus" not in c.body
+    assert "Lesen Sie auch" not in c.body
+    assert c.comments == []
+
+
+def test_blogger_page() -> None:
+    c = cleaned("blogger.html")
+    assert_in_order(c.body, ["Garlic is one of", "Set each clove", "By July the leaves"])
+    for junk in ("Post a Comment", "Newer Post", "Older Post", "Labels", "Posted by", "Atom"):
+        assert junk not in c.body, junk
+    assert c.comments == [
+        "Thanks, I planted mine last weekend. Do you water them over winter at all?",
+        "Straw worked wonders for me too, no weeding at all until May.",
+    ]
+
+
+def test_facebook_comments_page() -> None:
+    c = cleaned("facebook_comments.html")
+    assert_in_order(c.body, ["Le traditionnel marché", "Cette année", "Les navettes gratuites"])
+    assert "lire aussi" not in c.body
+    assert "Commentaires" not in c.body and "Add a comment" not in c.body
+    assert c.comments == ["Super nouvelle, on y va tous les ans avec les enfants !"]
+
+
+def test_cookie_banner_share_bar_related_links() -> None:
+    c = cleaned("cookie_share_related.html")
+    assert_in_order(
+        c.body,
+        [
+            "The city council voted seven to two",
+            "Supporters said",
+            "once-in-a-generation change",
+            "Main Street: 4 km",
+            "River Road: 3 km",
+            "Construction on the first section",
+        ],
+    )
+    for junk in ("cookie", "Accept", "Facebook", "Read more", "newsletter", "Related", "Bus fares"):
+        assert junk.lower() not in c.body.lower(), junk
+    assert c.credited_source is None
+
+
+def test_jsonld_page_read_also_in_ukrainian() -> None:
+    c = cleaned("jsonld_graph.html")
+    assert c.body.startswith("Кабінет міністрів схвалив програму")
+    assert "Читайте також" not in c.body
+    assert "Уряд схвалив нову програму" not in c.body  # the repeated headline
+
+
+def test_no_article_pages_give_short_bodies() -> None:
+    for name in ("listing.html", "error404.html"):
+        assert len(cleaned(name).body) < 80, name
+
+
+def test_text_rules_on_plain_blocks() -> None:
+    blocks = [
+        Block("My headline", kind="h"),
+        Block("First paragraph of the story, long enough to be real text."),
+        Block("Photo: a bridge", kind="caption"),
+        Block("The bridge at night, seen from the river bank"),
+        Block("The bridge at night, seen from the river bank"),
+        Block("Read also: Something else happened"),
+        Block("Читайте также: Другая новость"),
+        Block("Liked by 12 people"),
+        Block("Loading..."),
+        Block("comments powered by Disqus"),
+        Block("Post a Comment"),
+        Block("Newer Post Older Post Home"),
+        Block("This website uses cookies to ensure you get the best experience."),
+        Block("Wir verwenden Cookies, um unsere Website zu verbessern."),
+        Block("Sign up for our newsletter and get the best stories every morning"),
+        Block("Last paragraph."),
+        Block("Source: Reuters"),
+        Block("A reader's comment", context="comments comment-content"),
+    ]
+    c = boilerplate.clean(blocks, title="My headline")
+    assert c.body == (
+        "First paragraph of the story, long enough to be real text.\n\n"
+        "The bridge at night, seen from the river bank\n\nLast paragraph.\n\nSource: Reuters"
+    )
+    assert c.credited_source == "Reuters"
+    assert c.comments == ["A reader's comment"]
+    assert ("My headline", "title") in c.removed
+    assert ("Photo: a bridge", "caption") in c.removed
+    assert ("The bridge at night, seen from the river bank", "duplicate") in c.removed
+
+
+def test_credit_lines() -> None:
+    assert boilerplate.credit_of("(C)UNIAN 2022") == "UNIAN"
+    assert boilerplate.credit_of("© Reuters") == "Reuters"
+    assert boilerplate.credit_of("via AP") == "AP"
+    assert boilerplate.credit_of("Источник: ТАСС") == "ТАСС"
+    assert boilerplate.credit_of("The source said the talks would resume on Monday.") is None
+    assert boilerplate.credit_of("© 2024") is None

@@ -1,0 +1,142 @@
+"""extract_page on saved pages: metadata, blocks with context, and robustness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsbot.extraction import Extraction, extract_page
+from newsbot.extraction.metadata import clean_authors, strip_site
+from newsbot.items import Hints
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def test_jsonld_graph_metadata() -> None:
+    ex = extract_page(page("jsonld_graph.html"), "https://news.example.ua/uryad-shkoly/")
+    assert ex.title == "Уряд схвалив нову програму ремонту шкіл"
+    assert ex.authors == ["Олена Коваль"]  # "Редакція" and the organisation are not people
+    assert ex.section == "Освіта"
+    assert ex.tags == ["школи", "ремонт", "освіта"]
+    assert ex.image_url == "https://news.example.ua/images/school.jpg"
+    assert ex.canonical_url == "https://news.example.ua/uryad-shkoly/"
+    assert ex.site_name == "Новини Прикарпаття"
+    assert ex.language == "uk"
+
+
+def test_wordpress_page_metadata_and_blocks() -> None:
+    ex = extract_page(page("wordpress_repost.html"), "https://balkanwatch.example.org/?p=1234")
+    assert ex.title == (
+        "Shots and siren: armed clashes began on the border of Kosovo and Serbia – media"
+    )
+    assert ex.authors == []  # "admin" is not a person
+    assert ex.language == "en"
+    assert ex.canonical_url == "https://balkanwatch.example.org/2022/07/31/shots-and-siren/"
+    kinds = {b.kind for b in ex.blocks}
+    assert {"p", "h", "caption"} <= kinds
+    heading = next(b for b in ex.blocks if b.kind == "h")
+    assert heading.text == "Barricades near the bridge"
+    assert "entry-content" in heading.context.split()
+    # share bars and navigation are gone already; comment blocks are marked
+    texts = [b.text for b in ex.blocks]
+    assert "Share this:" not in texts
+    assert "Home" not in texts
+    comment = next(b for b in ex.blocks if b.text.startswith("I can’t agree"))
+    assert "comment-content" in comment.context.split()
+    link = next(b for b in ex.blocks if b.text.startswith("It is reported by"))
+    assert 0.3 < link.link_density < 0.8
+
+
+def test_title_suffix_and_authors_from_meta() -> None:
+    ex = extract_page(page("disqus.html"), "https://elbkurier.example.de/bruecke")
+    assert ex.title == "Neue Brücke über die Elbe eröffnet"
+    assert ex.authors == ["Anna Schmidt", "Jonas Weber"]
+    assert ex.language == "de"
+
+
+def test_dom_byline_rel_author() -> None:
+    ex = extract_page(page("facebook_comments.html"), "https://example.fr/marche")
+    assert ex.authors == ["Claire Martin"]
+    assert ex.title == "Le marché de Noël revient place Kléber"
+
+
+def test_blogger_br_paragraphs_and_microdata_author() -> None:
+    ex = extract_page(page("blogger.html"), "https://gardennotes.example.com/2022/10/garlic.html")
+    assert ex.title == "Planting garlic in October"
+    assert ex.authors == ["Margaret Hale"]
+    body = [b.text for b in ex.blocks if "post-body" in b.context.split()]
+    assert len(body) == 3
+    assert body[0].startswith("Garlic is one of the easiest crops")
+    assert body[2].startswith("By July the leaves turn yellow")
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Big news today | Example Times", "Example Times", "Big news today"),
+        ("Example Times - Big news today", "Example Times", "Big news today"),
+        ("Big news: what it means – Example", "Example", "Big news: what it means"),
+        ("Report: rates rise", "Other", "Report: rates rise"),
+    ],
+)
+def test_strip_site(title: str, site: str, expected: str) -> None:
+    assert strip_site(title, [site]) == expected
+
+
+def test_clean_authors() -> None:
+    raw = ["By Jane Doe and John Roe", "jane doe", "Staff", "Example Times", "https://x.org/a"]
+    assert clean_authors(raw, ["Example Times"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Anna Smith, Bob Jones"]) == ["Anna Smith", "Bob Jones"]
+
+
+def test_language_from_header_and_hint() -> None:
+    html = "<html><body><p>" + "Some text here. " * 5 + "</p></body></html>"
+    ex = extract_page(html, "https://x.org/", headers={"Content-Language": "fr-FR"})
+    assert ex.language == "fr"
+    ex = extract_page(html, "https://x.org/", language_hint="uk")
+    assert ex.language == "uk"
+
+
+def test_hints_fill_missing_metadata() -> None:
+    hints = Hints(title="Feed title", authors=["By Mary Major"])
+    ex = extract_page("<html><body><div></div></body></html>", "https://x.org/", hints=hints)
+    assert ex.title == "Feed title"
+    assert ex.authors == ["Mary Major"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   ",
+        "<html>",
+        "<html><head><script>var a = 1;</script></head></html>",
+        "<p>truncated <div><span>page",
+        "\x00\x00<html><body><p>NUL\x00 bytes</p></body></html>",
+        b"\xff\xfe\x00\x00garbage",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>xml decl</p></body></html>',
+        "<html><body>" + "<div>" * 3000 + "deep" + "</div>" * 3000 + "</body></html>",
+    ],
+)
+def test_never_raises_on_bad_html(html: str | bytes) -> None:
+    ex = extract_page(html, "https://x.org/")
+    assert isinstance(ex, Extraction)
+    assert isinstance(ex.blocks, list)
+
+
+def test_bytes_in_legacy_encoding() -> None:
+    text = "<html><head><meta charset='windows-1251'></head><body><p>{}</p></body></html>"
+    raw = text.format("Привіт, світе! " * 10).encode("windows-1251")
+    ex = extract_page(raw, "https://x.org/")
+    assert ex.blocks and ex.blocks[0].text.startswith("Привіт, світе!")
+
+
+def test_listing_and_error_pages_have_little_text() -> None:
+    for name in ("listing.html", "error404.html"):
+        ex = extract_page(page(name), "https://example.org/")
+        assert sum(len(b.text) for b in ex.blocks) < 80, name
