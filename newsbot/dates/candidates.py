@@ -1,0 +1,416 @@
+"""Gather raw date strings from a page, each labelled with its role and evidence.
+
+One read-only pass over the tree (no XPath per rule) keeps this cheap. Dates in
+comments, sidebars and related-article lists are kept but marked weak (evidence
+"text", key suffix "@weak") so the chooser can ignore them; dates inside the
+article/header get a "@article" key suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+from lxml import etree
+
+from newsbot.dates.parse import _WORD, DEFAULT_LANGUAGES, _vocab
+from newsbot.items import DateCandidate, Hints
+
+#: meta name/property/itemprop (lower-case) → role
+META_ROLES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "article:published_time", "og:published_time", "og:article:published_time",
+            "article:published", "article.published", "article_date_original",
+            "pubdate", "publishdate", "publish-date", "publish_date", "published_time",
+            "published-date", "published_date", "publication_date", "publication-date",
+            "pub_date", "pub-date", "date", "dc.date", "dc.date.issued", "dc.date.created",
+            "dcterms.created", "dcterms.issued", "dcterms.date", "dc.created",
+            "sailthru.date", "parsely-pub-date", "datepublished", "datecreated",
+            "article:post_date", "og:pubdate", "bt:pubdate", "rnews:datepublished",
+            "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date",
+            "prism.publicationdate", "originalpublicationdate", "date_published",
+            "creation_date", "created", "uploaddate", "displaydate", "dc.date.available",
+            "release_date", "article:publication_date", "shareaholic:article_published_time",
+            "timestamp", "eomportal-publishdate", "analyticsattributes.articledate",
+        ],
+        "published",
+    ),
+    **dict.fromkeys(
+        [
+            "article:modified_time", "og:updated_time", "og:modified_time",
+            "article:modified", "article.updated", "article:updated_time", "modified",
+            "lastmod", "last-modified", "dcterms.modified", "dc.date.modified",
+            "datemodified", "updated_time", "date.modified", "revised", "last_updated",
+            "lastmodified", "parsely-updated", "sailthru.updated",
+            "shareaholic:article_modified_time",
+            "article:modified_date", "date_modified", "eomportal-lastupdate",
+        ],
+        "modified",
+    ),
+}  # fmt: skip
+ITEMPROP_ROLES = {
+    "datepublished": "published",
+    "datecreated": "published",
+    "uploaddate": "published",
+    "datemodified": "modified",
+}
+JSONLD_ROLES = {
+    "datePublished": "published",
+    "dateCreated": "published",
+    "uploadDate": "published",
+    "dateModified": "modified",
+}
+
+#: class/id tokens of areas whose dates belong to something else
+_WEAK_AREA = re.compile(
+    r"comment|related|sidebar|widget|recommend|popular|trending|teaser|more-|-more|"
+    r"read-?next|also|latest|recent|promo|newsletter|discussion|reply|replies|disqus|"
+    r"footer|rail|aside|carousel|outbrain|taboola|most-?read|top-?stories|similar|"
+    r"breadcrumb|nav|menu|archive|calendar|card-list|feed-list|"
+    r"site-header|masthead|top-?bar|today|weather|ticker",
+    re.I,
+)
+_WEAK_TAGS = {"aside", "nav", "footer"}
+_ARTICLE_AREA = re.compile(
+    r"\b(?:article|post|entry|story|hentry|headline|content-header|article-header|post-header)"
+    r"(?:[-_](?:header|meta|info|head|details|byline|top))?\b",
+    re.I,
+)
+_ARTICLE_TAGS = {"article", "main", "h1"}
+#: class/id tokens of elements that hold a visible date line
+_BYLINE_AREA = re.compile(
+    r"date|time|byline|meta|posted|published|updated|dateline|timestamp|pubdate|datum|fecha|data|"
+    r"info|details|author|publicerad|publicado|publie",
+    re.I,
+)
+_MODIFIED_CLASS = re.compile(r"updated|modified|last-?mod|aktualisiert|revised", re.I)
+_PUBLISHED_CLASS = re.compile(r"publish|posted|pubdate|entry-date|created|dateline", re.I)
+
+#: visible labels before a date, in many languages → role
+_LABELS = [
+    (
+        "modified",
+        r"last\s+updated|last\s+modified|updated(?:\s+on|\s+at)?|modified(?:\s+on)?|"
+        r"оновлено|обновлено|изменено|змінено|aktualisiert(?:\s+am)?|zuletzt\s+aktualisiert|"
+        r"stand|mis\s+à\s+jour(?:\s+le)?|modifié\s+le|actualizado(?:\s+el)?|"
+        r"actualizaci[oó]n|aggiornato(?:\s+il)?|atualizado(?:\s+em)?|bijgewerkt(?:\s+op)?|"
+        r"zaktualizowano|aktualizacja|aktualizováno|uppdaterad|güncelleme|güncellendi|"
+        r"更新",
+    ),
+    (
+        "published",
+        r"posted(?:\s+on|\s+at)?|published(?:\s+on|\s+at)?|first\s+published|"
+        r"опубліковано|опубликовано|публікація|дата\s+публікації|дата\s+публикации|"
+        r"veröffentlicht(?:\s+am)?|erschienen(?:\s+am)?|publié(?:\s+le)?|"
+        r"publicado(?:\s+el|\s+em)?|pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?|"
+        r"opublikowano|publikováno|publicerad|yayınlanma|yayınlandı|发布|公開|"
+        r"erstellt(?:\s+am)?|créé\s+le|creado(?:\s+el)?|criado(?:\s+em)?|"
+        r"created(?:\s+on)?|date",
+    ),
+]
+_LABEL_RE = re.compile(
+    "|".join(
+        f"(?P<{role}{i}>(?<![^\\W\\d_])(?:{pat})(?![^\\W\\d_]))"
+        for i, (role, pat) in enumerate(_LABELS)
+    ),
+    re.I,
+)
+_HAS_DIGIT = re.compile(r"\d")
+_RELATIVE_WORDS = re.compile(r"ago|yesterday|today|тому|назад|вчора|вчера|vor\s|il y a|hace", re.I)
+
+_URL_DATE = [
+    re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
+    re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])"),
+]
+MAX_TEXT_CANDIDATES = 12
+#: how many date-looking elements' text we read at most (bounds the cost on huge pages)
+MAX_TEXT_LOOKS = 80
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "head", "title", "link", "svg", "path",
+        "g", "use", "img", "picture", "source", "iframe", "input", "button", "select",
+        "option", "textarea", "br", "hr", "video", "audio", "canvas", "form",
+    }
+)  # fmt: skip
+_NO_TEXT_TAGS = frozenset(
+    {"html", "body", "a", "ul", "ol", "table", "tbody", "tr", "article", "main", "section"}
+)
+MAX_TEXT_LEN = 200
+
+
+def _tokens(el: Any) -> str:
+    """class + id of one element, lower-case."""
+    get = el.get
+    cls = get("class") or ""
+    ident = get("id") or ""
+    if not cls and not ident:
+        return ""
+    return f"{cls} {ident}".lower()
+
+
+def _area(el: Any) -> str:
+    """'weak', 'article' or '' from the element and its ancestors (nearest wins)."""
+    node = el
+    depth = 0
+    while node is not None and depth < 30:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html"):
+            return ""
+        toks = _tokens(node)
+        if (node.get("itemtype") or "").lower().endswith("/comment"):
+            return "weak"
+        # (<footer class="entry-meta"> inside a post holds the post's own date)
+        if (tag in _WEAK_TAGS or (toks and _WEAK_AREA.search(toks))) and not (
+            tag == "footer" and toks and _ARTICLE_AREA.search(toks)
+        ):
+            return "weak"
+        if tag in _ARTICLE_TAGS or (toks and _ARTICLE_AREA.search(toks)):
+            return "article"
+        node = node.getparent()
+        depth += 1
+    return ""
+
+
+def _label_role(text: str) -> str | None:
+    """Role named by the first label in the text ('Updated …' → modified), if any."""
+    m = _LABEL_RE.search(text)
+    if not m or m.group(0).lower() == "date":
+        return None
+    return "modified" if (m.lastgroup or "").startswith("modified") else "published"
+
+
+def _text(el: Any) -> str:
+    try:
+        return " ".join(el.text_content().split())
+    except (ValueError, TypeError):
+        return ""
+
+
+def _label_segments(text: str, default_role: str) -> list[tuple[str, str]]:
+    """Split 'Published 1 May … Updated 2 May' into (role, text) pieces by label."""
+    matches = list(_LABEL_RE.finditer(text))
+    if not matches:
+        return [(default_role, text)]
+    out = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        seg = text[m.start() : end].strip()
+        role = "modified" if m.lastgroup and m.lastgroup.startswith("modified") else "published"
+        if m.group(0).lower() == "date":
+            role = default_role
+        if _HAS_DIGIT.search(seg) or _RELATIVE_WORDS.search(seg):
+            out.append((role, seg))
+    head = text[: matches[0].start()].strip()
+    if head and _HAS_DIGIT.search(head) and len(head) > 5:
+        out.insert(0, (default_role, head))
+    return out
+
+
+_DATEISH = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d{2}|\d{1,2}[:h]\d{2}|\d\s*[年月]"
+)
+
+
+def _looks_like_date(text: str) -> bool:
+    """Cheap filter before a text becomes a candidate: '123 views' is not a date line."""
+    if not _HAS_DIGIT.search(text):
+        return _RELATIVE_WORDS.search(text) is not None
+    if _DATEISH.search(text) or _RELATIVE_WORDS.search(text):
+        return True
+    months, _ = _vocab(DEFAULT_LANGUAGES)  # year-less "Sunday, July 31"
+    return any(w in months for w in _WORD.findall(text.casefold()))
+
+
+def _jsonld_candidates(jsonld: Iterable[Any]) -> list[DateCandidate]:
+    out: list[DateCandidate] = []
+    for obj in jsonld or []:
+        if not isinstance(obj, dict):
+            continue
+        for key, role in JSONLD_ROLES.items():
+            value = obj.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, dict):
+                value = value.get("@value")
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(int(value))
+            if isinstance(value, str) and value.strip():
+                out.append(DateCandidate(value.strip()[:200], role, "jsonld", key))
+    return out
+
+
+def _url_candidates(url: str) -> list[DateCandidate]:
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return []
+    for rx in _URL_DATE:
+        m = rx.search(path)
+        if m:
+            y, mo, d = m.groups()
+            raw = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+            return [DateCandidate(raw, "published", "url", "url-path")]
+    return []
+
+
+def _hint_candidates(hints: Hints | None) -> list[DateCandidate]:
+    if hints is None:
+        return []
+    kind = hints.via if hints.via in ("feed", "sitemap") else "feed"
+    out = []
+    if isinstance(hints.published, str) and hints.published.strip():
+        out.append(DateCandidate(hints.published.strip(), "published", kind, "hint:published"))
+    if isinstance(hints.modified, str) and hints.modified.strip():
+        out.append(DateCandidate(hints.modified.strip(), "modified", kind, "hint:modified"))
+    return out
+
+
+def _header_candidates(headers: Mapping[str, str] | None) -> list[DateCandidate]:
+    if not headers:
+        return []
+    try:
+        for k, v in headers.items():
+            if str(k).lower() == "last-modified" and v:
+                if isinstance(v, bytes | bytearray):
+                    v = v.decode("latin-1", "replace")
+                if isinstance(v, list | tuple):
+                    v = v[0] if v else ""
+                return [DateCandidate(str(v).strip(), "modified", "http", "Last-Modified")]
+    except (AttributeError, TypeError):
+        return []
+    return []
+
+
+def _tree_candidates(tree: Any) -> list[DateCandidate]:
+    out: list[DateCandidate] = []
+    seen_text: set[str] = set()
+    texts = looked = 0
+    try:
+        elements = tree.iter(etree.Element)  # elements only: no comments or PIs
+    except (AttributeError, TypeError):
+        return out
+    for el in elements:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        get = el.get
+        if tag == "meta":
+            name = get("property") or get("name") or get("itemprop") or get("http-equiv") or ""
+            name = name.strip().lower()
+            content = (get("content") or "").strip()
+            if not content or not name:
+                continue
+            role = META_ROLES.get(name)
+            if role:
+                evidence = "microdata" if get("itemprop") else "meta"
+                if evidence == "microdata" and _area(el) == "weak":
+                    evidence = "text"
+                out.append(DateCandidate(content[:200], role, evidence, name))
+            continue
+        if tag in _SKIP_TAGS:
+            continue
+        itemprop = (get("itemprop") or "").strip().lower()
+        if itemprop in ITEMPROP_ROLES:
+            raw = (get("content") or get("datetime") or "").strip() or _text(el)[:MAX_TEXT_LEN]
+            if raw:
+                weak = _area(el) == "weak"
+                out.append(
+                    DateCandidate(
+                        raw,
+                        ITEMPROP_ROLES[itemprop],
+                        "text" if weak else "microdata",
+                        f"itemprop={itemprop}" + ("@weak" if weak else ""),
+                    )
+                )
+            if tag != "time":
+                continue
+        if tag == "time":
+            area = _area(el)
+            toks = _tokens(el)
+            role = "unknown"
+            if _MODIFIED_CLASS.search(toks):
+                role = "modified"
+            elif _PUBLISHED_CLASS.search(toks) or get("pubdate") is not None:
+                role = "published"
+            parent = el.getparent()
+            if role == "unknown" and parent is not None:
+                ptoks = _tokens(parent)
+                if _MODIFIED_CLASS.search(ptoks):
+                    role = "modified"
+                elif _PUBLISHED_CLASS.search(ptoks):
+                    role = "published"
+            text = _text(el)[:MAX_TEXT_LEN]
+            if role == "unknown" and text:
+                role = _label_role(text) or role
+            if role == "unknown" and parent is not None:
+                role = _label_role((parent.text or "").strip()) or role
+            dt = (get("datetime") or "").strip()
+            suffix = "@weak" if area == "weak" else ("@article" if area == "article" else "")
+            evidence = "text" if area == "weak" else "time"
+            if dt:
+                out.append(DateCandidate(dt[:200], role, evidence, "time[datetime]" + suffix))
+            elif text:
+                out.append(DateCandidate(text, role, evidence, "time" + suffix))
+            continue
+        # visible date lines: by class/id, or by a label at the start of the text
+        if texts >= MAX_TEXT_CANDIDATES or looked >= MAX_TEXT_LOOKS or tag in _NO_TEXT_TAGS:
+            continue
+        toks = _tokens(el)
+        own = (el.text or "").strip()
+        by_class = bool(toks) and _BYLINE_AREA.search(toks) is not None
+        by_label = bool(own) and len(own) < 80 and _LABEL_RE.match(own) is not None
+        if not (by_class or by_label):
+            continue
+        looked += 1
+        text = _text(el)
+        if not text or len(text) > MAX_TEXT_LEN or text in seen_text:
+            continue
+        if not _looks_like_date(text):
+            continue
+        if next(el.iter("time"), None) is not None:
+            continue  # the <time> element itself is a better candidate
+        area = _area(el)
+        default = "unknown"
+        if _MODIFIED_CLASS.search(toks):
+            default = "modified"
+        elif _PUBLISHED_CLASS.search(toks):
+            default = "published"
+        seen_text.add(text)
+        weak = area == "weak"
+        suffix = "@weak" if weak else ("@article" if area == "article" else "")
+        key = (f"{tag}.{toks.split()[0]}" if toks else tag) + suffix
+        for role, seg in _label_segments(text, default):
+            out.append(DateCandidate(seg, role, "text" if weak else "byline", key))
+            texts += not weak
+    return out
+
+
+def collect_candidates(
+    tree: lxml.html.HtmlElement,
+    url: str,
+    *,
+    jsonld: list[dict],
+    headers: Mapping[str, str] | None = None,
+    hints: Hints | None = None,
+) -> list[DateCandidate]:
+    """Every date the page (and what led us to it) offers, strongest sources first.
+
+    Reads `tree` without modifying it; never raises on odd markup.
+    """
+    out: list[DateCandidate] = []
+    for part in (
+        lambda: _jsonld_candidates(jsonld),
+        lambda: _tree_candidates(tree),
+        lambda: _hint_candidates(hints),
+        lambda: _url_candidates(url),
+        lambda: _header_candidates(headers),
+    ):
+        try:
+            out.extend(part())
+        except Exception:  # one broken source must not lose the others
+            continue
+    return out
