@@ -107,6 +107,11 @@ def run_crawl(
     database cannot be reached, before any page is fetched.
     """
     sources: list[Source] = select_sources(load_sources(sources_file), list(names), sources_file)
+    overrides = dict(overrides or {})
+    if any(s.render_js for s in sources):
+        from newsbot.browser import playwright_settings
+
+        overrides = {**playwright_settings(), **overrides}
     database_url = resolve_database_url(database_url)
     with connect(database_url) as conn:
         upgrade(conn)

@@ -52,14 +52,22 @@ class NewsSpider(scrapy.Spider):
         for url in self.source.sitemaps:
             yield self._entry(url, self.parse_feed)
         for url in self.source.start_urls:
-            yield self._entry(url, self.parse_listing, cb_kwargs={"depth": 0})
+            yield self._entry(
+                url, self.parse_listing, cb_kwargs={"depth": 0}, meta=self._listing_meta()
+            )
 
-    def _entry(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+    def _listing_meta(self) -> dict[str, Any]:
+        """render_js = "all" renders listing pages too; true renders article pages only."""
+        return {"playwright": True} if self.source.render_js == "all" else {}
+
+    def _entry(
+        self, url: str, callback: Any, meta: dict[str, Any] | None = None, **kwargs: Any
+    ) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.entry_failed,
-            meta={"entry_point": True},
+            meta={"entry_point": True, **(meta or {})},
             dont_filter=True,
             priority=10,
             **kwargs,
@@ -123,6 +131,7 @@ class NewsSpider(scrapy.Spider):
                     normalize_url(url),
                     callback=self.parse_listing,
                     cb_kwargs={"depth": depth + 1},
+                    meta=self._listing_meta(),
                     priority=10,
                 )
         for href in next_links:
@@ -132,6 +141,7 @@ class NewsSpider(scrapy.Spider):
                     normalize_url(url),
                     callback=self.parse_listing,
                     cb_kwargs={"depth": depth + 1},
+                    meta=self._listing_meta(),
                     priority=10,
                 )
 

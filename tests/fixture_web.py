@@ -90,6 +90,10 @@ def build(root: Path, base: str = "{{wire}}") -> Path:
         '<html><head><title>Gallery | Test Wire</title></head><body><img src="x.jpg"></body></html>'
     )
     (root / "news" / "0099-gallery.html").write_text(empty, encoding="utf-8")
+    # a malformed page: binary junk, NUL bytes and HTML cut off mid-tag
+    (root / "news" / "0098-broken.html").write_bytes(
+        b"\x00\xff\xfe<html><head><title>Bro\x00ken</title><body><p>Cut off mid-sen<a hr"
+    )
     (root / "news" / "index.html").write_text(
         listing_html(base, ON_LISTING_1, "/news/page/2/"), encoding="utf-8"
     )
@@ -103,6 +107,7 @@ def build(root: Path, base: str = "{{wire}}") -> Path:
             link += "?utm_source=rss&amp;utm_medium=feed"
         items.append(f"<item><title>{TOPICS[n - 1][0]}</title><link>{link}</link></item>")
     items.append(f"<item><title>Gallery</title><link>{base}/news/0099-gallery.html</link></item>")
+    items.append(f"<item><title>Broken</title><link>{base}/news/0098-broken.html</link></item>")
     items.append(f"<item><title>Gone</title><link>{base}/news/0404-gone.html</link></item>")
     (root / "rss.xml").write_text(
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Test Wire</title>'

@@ -68,7 +68,10 @@ def test_every_article_once_and_second_crawl_adds_nothing(
     assert run["status"] == "finished"
     counters = run["counters"]["wire"]
     assert counters["newsbot/store/new"] == 12
-    assert counters["newsbot/dropped/no_article_body"] == 1  # the gallery page
+    assert counters["newsbot/dropped/no_article_body"] == 2, json.dumps(
+        counters
+    )  # the gallery and the broken page
+    assert "0098-broken.html" in first.stderr and "no_article_body" in first.stderr
     assert counters["newsbot/articles/fetch_failed"] == 1  # the dead link
 
     second = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
@@ -153,3 +156,25 @@ def test_scrapy_crawl_from_repo_root(
 def test_connect_helper_works(database_url: str) -> None:
     with connect(database_url) as conn:
         assert conn.execute("SELECT 1 AS one").fetchone() == {"one": 1}
+
+
+def test_render_js_without_a_browser_says_how_to_install_one(
+    database_url: str, tmp_path: Path
+) -> None:
+    sources = tmp_path / "js.toml"
+    sources.write_text(
+        '[[sources]]\nname = "spa"\nstart_urls = ["http://127.0.0.1:9/"]\nrender_js = true\n'
+    )
+    env_browser = os.environ.get("NEWSBOT_BROWSER")
+    os.environ["NEWSBOT_BROWSER"] = str(tmp_path / "no-such-browser")
+    try:
+        result = newsbot("crawl", "--sources", str(sources), database_url=database_url)
+    finally:
+        if env_browser is None:
+            os.environ.pop("NEWSBOT_BROWSER")
+        else:
+            os.environ["NEWSBOT_BROWSER"] = env_browser
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert line.count("\n") == 0
+    assert "apt-get install chromium" in line and "NEWSBOT_BROWSER" in line

@@ -55,8 +55,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             return
         body = path.read_bytes()
         if path.suffix.lower() in webserver._TEXT_SUFFIXES:
-            text = webserver._fill(body.decode("utf-8"), self.server.bases, strict=False)
-            body = text.encode("utf-8")
+            body = webserver.fill_bytes(body, self.server.bases)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", webserver._content_type(path))
         self.send_header("Content-Length", str(len(body)))

@@ -57,6 +57,16 @@ def _fill(text: str, bases: Mapping[str, str], *, strict: bool) -> str:
     return _PLACEHOLDER.sub(repl, text)
 
 
+def fill_bytes(body: bytes, bases: Mapping[str, str]) -> bytes:
+    """Fill placeholders in a served file, passing any invalid UTF-8 through untouched.
+
+    Test pages are sometimes broken on purpose (junk bytes, NULs); the server must
+    deliver them as they are rather than fail.
+    """
+    text = body.decode("utf-8", "surrogateescape")
+    return _fill(text, bases, strict=False).encode("utf-8", "surrogateescape")
+
+
 def render_sources(template: Path, bases: dict[str, str]) -> str:
     """Return *template* with ``{{site}}`` placeholders filled with the served base URLs.
 
@@ -136,7 +146,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
             return
         body = target.read_bytes()
         if target.suffix.lower() in _TEXT_SUFFIXES:
-            body = _fill(body.decode("utf-8"), self.server.bases, strict=False).encode("utf-8")
+            body = fill_bytes(body, self.server.bases)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", _content_type(target))
         self.send_header("Content-Length", str(len(body)))
