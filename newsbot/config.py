@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsbot.errors import ConfigError
+from newsbot.sites.base import KEYS as OVERRIDE_KEYS
+from newsbot.sites.base import SiteOverrides
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
@@ -34,6 +36,8 @@ class Source:
     timezone: str | None = None
     language: str | None = None
     render_js: bool | str = False
+    #: per-site extraction overrides declared under [sources.extract]
+    extract: SiteOverrides | None = None
     _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -70,6 +74,13 @@ class Source:
             "timezone": self.timezone,
             "language": self.language,
             "render_js": self.render_js,
+            "extract": {
+                key: list(value) if isinstance(value, tuple) else value
+                for key, value in vars(self.extract).items()
+                if value and key != "hosts"
+            }
+            if self.extract
+            else None,
         }
 
 
@@ -158,6 +169,8 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
     if render_js not in (True, False, "all"):
         raise _fail(path, name, "render_js", 'must be true, false or "all"')
 
+    extract = _overrides(path, name, table.get("extract"))
+
     return Source(
         name=name,
         feeds=feeds,
@@ -169,13 +182,51 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         timezone=timezone,
         language=language.lower().replace("_", "-") if language else None,
         render_js=render_js,
+        extract=extract,
         _article_re=article_re,
         _follow_re=follow_re,
     )
 
 
+def _selector(path: Path, name: str, key: str, value: Any) -> str:
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, name, key, 'must be a CSS selector string, e.g. "div.article-body"')
+    try:
+        CSSSelector(value)
+    except (SelectorError, SyntaxError) as exc:
+        raise _fail(path, name, key, f"invalid CSS selector {value!r}: {exc}") from None
+    return value
+
+
+def _overrides(path: Path, name: str, table: Any) -> SiteOverrides | None:
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _fail(path, name, "extract", "must be a table: [sources.extract] with body, drop, …")
+    unknown = sorted(set(table) - set(OVERRIDE_KEYS))
+    if unknown:
+        raise _fail(
+            path, name, f"extract.{unknown[0]}", f"unknown key; allowed: {', '.join(OVERRIDE_KEYS)}"
+        )
+    values: dict[str, Any] = {}
+    for key in ("body", "drop"):
+        raw = table.get(key, [])
+        raw = [raw] if isinstance(raw, str) else raw
+        if not isinstance(raw, list):
+            raise _fail(path, name, f"extract.{key}", "must be a list of CSS selectors")
+        values[key] = tuple(_selector(path, name, f"extract.{key}", v) for v in raw)
+    for key in ("title", "authors", "lead"):
+        if key in table:
+            values[key] = _selector(path, name, f"extract.{key}", table[key])
+    return SiteOverrides(**values)
+
+
 _KEYS = frozenset(
     {
+        "extract",
         "name",
         "feeds",
         "sitemaps",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from newsbot.sites.base import SiteOverrides
+
 
 @dataclass
 class DateCandidate:
@@ -116,6 +118,8 @@ class Article:
     #: source settings the stages need (no Scrapy objects): timezone, language, overrides
     timezone: str | None = None
     language_hint: str | None = None
+    #: per-site extraction overrides (sources file [sources.extract] or newsbot/sites/)
+    overrides: SiteOverrides | None = None
 
     # --- extract stage ---
     title: str | None = None

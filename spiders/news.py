@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
 
+from newsbot import sites
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.discovery import parse_document
 from newsbot.items import Article, Hints, merge_hints
@@ -211,6 +212,7 @@ class NewsSpider(scrapy.Spider):
             hints=hints,
             timezone=self.source.timezone,
             language_hint=self.source.language,
+            overrides=sites.for_url(response.url, self.source.extract),
         )
 
     def _inc(self, key: str) -> None:

@@ -112,3 +112,47 @@ def test_example_sources_file_is_valid() -> None:
     root = Path(__file__).resolve().parent.parent
     sources = load_sources(root / "sources.example.toml")
     assert len(sources) >= 3
+
+
+def test_extract_overrides_are_declared_data(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[sources]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n'
+        '[sources.extract]\nbody = "div.story-body"\ndrop = [".promo", "aside.related"]\n'
+        'title = "h1.headline"\nauthors = ".byline a"\n',
+    )
+    (source,) = load_sources(path)
+    assert source.extract is not None
+    assert source.extract.body == ("div.story-body",)
+    assert source.extract.drop == (".promo", "aside.related")
+    assert source.extract.title == "h1.headline"
+    assert source.to_dict()["extract"]["drop"] == [".promo", "aside.related"]
+
+
+@pytest.mark.parametrize(
+    ("extract", "expected"),
+    [
+        ('body = "div[[["', "key 'extract.body': invalid CSS selector"),
+        ('bodyy = "div"', "key 'extract.bodyy': unknown key"),
+        ("drop = 5", "key 'extract.drop'"),
+    ],
+)
+def test_bad_extract_overrides(tmp_path: Path, extract: str, expected: str) -> None:
+    path = write(
+        tmp_path,
+        f'[[sources]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n[sources.extract]\n{extract}\n',
+    )
+    with pytest.raises(ConfigError, match=expected.replace("[", r"\[")):
+        load_sources(path)
+
+
+def test_site_modules_apply_by_host() -> None:
+    from newsbot import sites
+    from newsbot.sites.base import SiteOverrides
+
+    hosted = sites.for_url("https://someblog.wordpress.com/2022/08/01/post/")
+    assert hosted is not None and "div.sharedaddy" in hosted.drop
+    assert sites.for_url("https://example.org/x") is None
+    declared = SiteOverrides(title="h2.title")
+    merged = sites.for_url("https://someblog.wordpress.com/x", declared)
+    assert merged.title == "h2.title" and merged.body == ("div.entry-content",)
