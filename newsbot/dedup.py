@@ -29,7 +29,8 @@ def is_credit_line(paragraph: str) -> bool:
     return len(paragraph) <= _MAX_CREDIT_CHARS and bool(_CREDIT_LINE.match(paragraph))
 
 
-def _words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """Case-folded words of a text, punctuation dropped (NFKC first, so look-alikes fold)."""
     return [w for w in _NON_WORD.split(unicodedata.normalize("NFKC", text).casefold()) if w]
 
 
@@ -40,7 +41,7 @@ def normalized_words(body: str) -> list[str]:
     """
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
     paragraphs = [p for p in paragraphs if not is_credit_line(p)]
-    split = [_words(p) for p in paragraphs]
+    split = [words_of(p) for p in paragraphs]
     long = [w for w in split if len(w) >= MIN_PARAGRAPH_WORDS]
     return [word for words in (long or split) for word in words]
 

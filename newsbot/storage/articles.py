@@ -19,9 +19,14 @@ from psycopg.types.json import Jsonb
 
 from newsbot.config import Source
 from newsbot.items import Article
+from newsbot.similarity import anchors
+from newsbot.storage import stories
+from newsbot.storage.stories import LOCK_SPACE, lock_keys
 from newsbot.urls import usable_canonical
 
 logger = logging.getLogger(__name__)
+
+_RETRIES = 3
 
 _COMPARED = (
     "canonical_url",
@@ -151,21 +156,24 @@ def _find_existing(conn: psycopg.Connection, article: Article) -> dict | None:
 def save_article(
     conn: psycopg.Connection, article: Article, run_id: int | None = None
 ) -> SaveResult:
-    """Insert or update one article and re-link its story; runs inside the caller's transaction."""
+    """Insert or update one article and link its story; runs inside the caller's transaction."""
     values = _row_values(article, run_id)
+    hashes = anchors(values["body"] or "")
+    # lock before looking: a concurrent writer of a matching text waits for our commit
+    for key in lock_keys(hashes, article.content_hash):
+        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
     existing = _find_existing(conn, article)
-    old_hash = None
     if existing is None:
         inserted = conn.execute(_INSERT, values).fetchone()
         if inserted is None:  # a concurrent writer inserted the same URL first
             existing = _find_existing(conn, article)
         else:
             article_id, outcome = inserted["id"], "new"
+    text_changed = False
     if existing is not None:
         article_id = existing["id"]
-        changed = any(existing[key] != values[key] for key in _COMPARED)
-        if changed:
-            old_hash = existing["content_hash"]
+        if any(existing[key] != values[key] for key in _COMPARED):
+            text_changed = existing["content_hash"] != values["content_hash"]
             conn.execute(_UPDATE, {**values, "id": article_id})
             outcome = "updated"
         else:
@@ -173,10 +181,16 @@ def save_article(
             outcome = "unchanged"
     if article.comments and outcome != "unchanged":
         _save_comments(conn, article_id, article.comments)
-    for content_hash in {article.content_hash, old_hash} - {None}:
-        link_story(conn, content_hash)
-    row = conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (article_id,)).fetchone()
-    return SaveResult(article.url, outcome, article_id, row["duplicate_of"] if row else None)
+    if outcome == "unchanged":
+        row = conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (article_id,))
+        return SaveResult(article.url, outcome, article_id, row.fetchone()["duplicate_of"])
+    orphans = stories.detach(conn, article_id) if text_changed else []
+    stored = stories.store_anchors(conn, article_id, values["body"] or "")
+    original = stories.link(conn, article_id, stored)
+    for orphan in orphans:  # copies of the old text find their story again without us
+        row = conn.execute("SELECT body FROM articles WHERE id = %s", (orphan,)).fetchone()
+        stories.link(conn, orphan, anchors(row["body"] or ""))
+    return SaveResult(article.url, outcome, article_id, original)
 
 
 def _save_comments(conn: psycopg.Connection, article_id: int, comments: list[str]) -> None:
@@ -188,47 +202,26 @@ def _save_comments(conn: psycopg.Connection, article_id: int, comments: list[str
         )
 
 
-def link_story(conn: psycopg.Connection, content_hash: str) -> None:
-    """Point every copy of one story at its earliest-published copy (ties: first fetched)."""
-    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (content_hash,))
-    conn.execute(
-        """WITH story AS (
-               SELECT id,
-                      first_value(id) OVER (
-                          ORDER BY published_at ASC NULLS LAST, fetched_at ASC, id ASC
-                      ) AS original
-               FROM articles WHERE content_hash = %(hash)s
-           )
-           UPDATE articles a SET duplicate_of = NULLIF(story.original, a.id)
-           FROM story
-           WHERE a.id = story.id
-             AND a.duplicate_of IS DISTINCT FROM NULLIF(story.original, a.id)""",
-        {"hash": content_hash},
-    )
-    # copies whose story changed hash must not keep pointing at a row of another story
-    conn.execute(
-        """UPDATE articles r SET duplicate_of = NULL
-           FROM articles o
-           WHERE r.duplicate_of = o.id AND o.content_hash = %(hash)s
-             AND r.content_hash IS DISTINCT FROM o.content_hash""",
-        {"hash": content_hash},
-    )
-
-
 def save_batch(
     conn: psycopg.Connection, articles: list[Article], run_id: int | None = None
 ) -> list[SaveResult]:
-    """Save articles in one transaction; one bad article fails alone (savepoint per item)."""
+    """Save articles, each in its own short transaction: one bad article fails alone.
+
+    Short transactions keep the story locks brief, so several crawler processes can
+    write at once; a deadlock or serialisation failure is retried.
+    """
     results: list[SaveResult] = []
-    with conn.transaction():
-        for article in articles:
+    for article in articles:
+        for attempt in range(1, _RETRIES + 1):
             try:
                 with conn.transaction():
                     results.append(save_article(conn, article, run_id))
-            except psycopg.DataError as exc:
+                break
+            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+                if attempt == _RETRIES:
+                    raise
+            except (psycopg.DataError, psycopg.IntegrityError) as exc:
                 logger.error("cannot store %s: %s", article.url, " ".join(str(exc).split()))
                 results.append(SaveResult(article.url, "failed", error=str(exc)))
-            except psycopg.IntegrityError as exc:
-                logger.error("cannot store %s: %s", article.url, " ".join(str(exc).split()))
-                results.append(SaveResult(article.url, "failed", error=str(exc)))
+                break
     return results
