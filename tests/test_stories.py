@@ -150,7 +150,8 @@ def test_updated_text_is_not_a_repost_of_itself(db, store) -> None:
     store(make("https://wire.example/8", body(text)))
     store(make("https://wire.example/8", body(text[:-1] + ["A correction was added."])))
     assert links(db) == {"https://wire.example/8": None}
-    assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 1
+    row = db.execute("SELECT count(*) AS n, max(modified_at) AS modified FROM articles").fetchone()
+    assert row == {"n": 1, "modified": datetime(2024, 1, 1, tzinfo=UTC)}  # the re-crawl
 
 
 def test_original_rewritten_releases_its_copies(db, store) -> None:

@@ -174,6 +174,13 @@ def save_article(
         article_id = existing["id"]
         if any(existing[key] != values[key] for key in _COMPARED):
             text_changed = existing["content_hash"] != values["content_hash"]
+            if text_changed and values["modified_at"] is None:
+                # the page changed without saying when: the re-crawl is the best evidence
+                values = {
+                    **values,
+                    "modified_at": values["fetched_at"],
+                    "modified_precision": "second",
+                }
             conn.execute(_UPDATE, {**values, "id": article_id})
             outcome = "updated"
         else:
