@@ -38,6 +38,16 @@ class Source:
     render_js: bool | str = False
     #: per-site extraction overrides declared under [sources.extract]
     extract: SiteOverrides | None = None
+    #: re-fetch a stored article after this many days even if discovery says nothing changed
+    refresh_days: float | None = None
+    #: skip feed/sitemap entries older than this (by their dates, before fetching)
+    max_age_days: float | None = None
+    #: stop this source after this many article pages / seconds
+    max_pages: int | None = None
+    max_duration: float | None = None
+    #: politeness towards this site: seconds between requests, parallel requests
+    download_delay: float | None = None
+    concurrency: int | None = None
     _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -74,6 +84,12 @@ class Source:
             "timezone": self.timezone,
             "language": self.language,
             "render_js": self.render_js,
+            "refresh_days": self.refresh_days,
+            "max_age_days": self.max_age_days,
+            "max_pages": self.max_pages,
+            "max_duration": self.max_duration,
+            "download_delay": self.download_delay,
+            "concurrency": self.concurrency,
             "extract": {
                 key: list(value) if isinstance(value, tuple) else value
                 for key, value in vars(self.extract).items()
@@ -170,6 +186,17 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         raise _fail(path, name, "render_js", 'must be true, false or "all"')
 
     extract = _overrides(path, name, table.get("extract"))
+    limits = {
+        key: _number(path, name, key, table.get(key), integer=key in ("max_pages", "concurrency"))
+        for key in (
+            "refresh_days",
+            "max_age_days",
+            "max_pages",
+            "max_duration",
+            "download_delay",
+            "concurrency",
+        )
+    }
 
     return Source(
         name=name,
@@ -183,9 +210,22 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         language=language.lower().replace("_", "-") if language else None,
         render_js=render_js,
         extract=extract,
+        **limits,
         _article_re=article_re,
         _follow_re=follow_re,
     )
+
+
+def _number(path: Path, name: str, key: str, value: Any, *, integer: bool) -> Any:
+    if value is None:
+        return None
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < 0:
+        kind = "a whole number" if integer else "a number"
+        raise _fail(path, name, key, f"must be {kind} ≥ 0")
+    if key == "concurrency" and value == 0:
+        raise _fail(path, name, key, "must be at least 1")
+    return value
 
 
 def _selector(path: Path, name: str, key: str, value: Any) -> str:
@@ -227,6 +267,12 @@ def _overrides(path: Path, name: str, table: Any) -> SiteOverrides | None:
 _KEYS = frozenset(
     {
         "extract",
+        "refresh_days",
+        "max_age_days",
+        "max_pages",
+        "max_duration",
+        "download_delay",
+        "concurrency",
         "name",
         "feeds",
         "sitemaps",

@@ -106,6 +106,7 @@ def _row_values(article: Article, run_id: int | None) -> dict:
         "section": article.section,
         "tags": list(article.tags),
         "image_url": article.image_url,
+        "discovery_lastmod": article.hints.modified,
         "run_id": run_id,
     }
     return {key: _clean(value) for key, value in values.items()}
@@ -115,12 +116,12 @@ _INSERT = """
 INSERT INTO articles (url, canonical_url, source, title, authors, body, lead, language,
     published_at, published_precision, modified_at, modified_precision, date_evidence,
     fetched_at, content_hash, credited_source, site_name, section, tags, image_url,
-    first_run_id, last_run_id)
+    discovery_lastmod, first_run_id, last_run_id)
 VALUES (%(url)s, %(canonical_url)s, %(source)s, %(title)s, %(authors)s, %(body)s, %(lead)s,
     %(language)s, %(published_at)s, %(published_precision)s, %(modified_at)s,
     %(modified_precision)s, %(date_evidence)s, %(fetched_at)s, %(content_hash)s,
     %(credited_source)s, %(site_name)s, %(section)s, %(tags)s, %(image_url)s,
-    %(run_id)s, %(run_id)s)
+    %(discovery_lastmod)s, %(run_id)s, %(run_id)s)
 ON CONFLICT (url) DO NOTHING
 RETURNING id
 """
@@ -133,7 +134,8 @@ UPDATE articles SET canonical_url = %(canonical_url)s, title = %(title)s,
     date_evidence = %(date_evidence)s, fetched_at = %(fetched_at)s,
     content_hash = %(content_hash)s, credited_source = %(credited_source)s,
     site_name = %(site_name)s, section = %(section)s, tags = %(tags)s,
-    image_url = %(image_url)s, updated_at = now(), last_run_id = %(run_id)s
+    image_url = %(image_url)s, discovery_lastmod = %(discovery_lastmod)s,
+    updated_at = now(), last_run_id = %(run_id)s
 WHERE id = %(id)s
 """
 
@@ -184,7 +186,12 @@ def save_article(
             conn.execute(_UPDATE, {**values, "id": article_id})
             outcome = "updated"
         else:
-            conn.execute("UPDATE articles SET last_run_id = %s WHERE id = %s", (run_id, article_id))
+            conn.execute(
+                """UPDATE articles SET last_run_id = %s, fetched_at = %s,
+                       discovery_lastmod = coalesce(%s, discovery_lastmod)
+                   WHERE id = %s""",
+                (run_id, values["fetched_at"], values["discovery_lastmod"], article_id),
+            )
             outcome = "unchanged"
     if article.comments and outcome != "unchanged":
         _save_comments(conn, article_id, article.comments)

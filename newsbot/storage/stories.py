@@ -89,7 +89,7 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
     """Join the article to the story of every copy it matches; return its original (or None).
 
     The original of a story is its earliest-published copy; ties go to the copy
-    that the others credit, then to the first fetched. All copies point straight
+    that the others credit, then to the first seen. All copies point straight
     at it; when an earlier copy arrives later, the whole story is re-pointed.
     """
     me = conn.execute(
@@ -117,7 +117,7 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
     # this article may itself be an original that others point at
     roots.add(article_id)
     members = conn.execute(
-        """SELECT id, source, site_name, credited_source, published_at, fetched_at
+        """SELECT id, source, site_name, credited_source, published_at, first_seen_at
            FROM articles WHERE id = ANY(%(roots)s) OR duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()
@@ -126,7 +126,7 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
         key=lambda m: (
             m["published_at"] or _FAR_FUTURE,
             not _credits(m, members),
-            m["fetched_at"],
+            m["first_seen_at"],
             m["id"],
         ),
     )["id"]
