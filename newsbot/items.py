@@ -146,6 +146,9 @@ class Article:
     # --- dedup stage ---
     content_hash: str | None = None
 
+    #: the short reason a stage rejected the page (set when it is dropped)
+    drop_reason: str | None = None
+
     @property
     def published_at(self) -> datetime | None:
         return self.published.utc if self.published else None

@@ -38,6 +38,15 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CLOSESPIDER_PAGECOUNT = 0
 CLOSESPIDER_TIMEOUT = 0
 
+DOWNLOADER_MIDDLEWARES = {
+    # before robots.txt and retries: a page we will not fetch costs nothing
+    "middlewares.incremental.IncrementalMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "middlewares.retry.BackoffRetryMiddleware": 550,
+}
+# skip stored, unchanged articles and send conditional requests for feeds and sitemaps
+NEWSBOT_INCREMENTAL = True
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.dates.DatesPipeline": 200,

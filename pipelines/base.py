@@ -37,6 +37,7 @@ class StagePipeline:
         try:
             result = type(self).stage(item)
         except PageRejected as exc:
+            item.drop_reason = exc.reason
             self._inc(f"newsbot/dropped/{exc.reason}")
             raise DropItem(f"{item.url}: {exc}") from None
         except Exception as exc:  # a bug or a page we cannot handle must not stop the crawl

@@ -17,10 +17,25 @@ from scrapy.crawler import Crawler
 
 from newsbot.items import Article
 from newsbot.storage import connect, mask_url, resolve_database_url, upgrade
-from newsbot.storage.articles import ensure_sources, save_batch
+from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.runs import finish_run, record_source, start_run
 
 logger = logging.getLogger(__name__)
+
+#: drop reasons that describe the page itself (not a bug or a transient fault): a re-crawl
+#: need not fetch such a page again unless discovery says it changed
+KEEP_DROPPED = frozenset(
+    {
+        "not_html",
+        "no_article_body",
+        "no_title",
+        "empty_page",
+        "listing",
+        "error_page",
+        "login_wall",
+        "empty",
+    }
+)
 
 #: stats recorded per source in crawl_runs.counters
 _COUNTER_PREFIXES = ("newsbot/", "downloader/response_status_count/", "item_")
@@ -44,12 +59,15 @@ class StorePipeline:
         self.run_id: int | None = settings.getint("NEWSBOT_RUN_ID") or None
         self.owns_run = self.run_id is None
         self.buffer: list[Article] = []
+        #: pages dropped as not (usable) articles, remembered so re-crawls skip them
+        self.dropped: list[Article] = []
         self.conn: psycopg.Connection | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
@@ -70,9 +88,19 @@ class StorePipeline:
             self.flush()
         return item
 
+    def item_dropped(self, item: Any, response: Any, exception: Exception, spider: Any) -> None:
+        if isinstance(item, Article) and item.drop_reason and item.drop_reason in KEEP_DROPPED:
+            self.dropped.append(item)
+
     def flush(self) -> None:
         """Write the buffered articles; on a lost connection, reconnect and retry once."""
         batch, self.buffer = self.buffer, []
+        dropped, self.dropped = self.dropped, []
+        if dropped and self.conn is not None:
+            try:
+                save_dropped(self.conn, dropped)
+            except psycopg.Error as exc:
+                logger.warning("could not record dropped pages: %s", " ".join(str(exc).split()))
         if not batch:
             return
         started = time.perf_counter()

@@ -4,29 +4,39 @@
 
 It reads the source's feeds and sitemaps (indexes and Google News sitemaps too),
 follows listing pages within `max_depth`, and yields an `Article` per article
-page with its raw HTML, headers and fetch time. Everything after that is the
-pipelines' job.
+page with its raw HTML, headers and fetch time. A source that names only a home
+page is discovered: feeds it links to (`<link rel=alternate>`), the sitemaps its
+robots.txt names, then links that look like articles. Everything after the fetch
+is the pipelines' job; skipping pages already stored is `middlewares.incremental`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newsbot import sites
 from newsbot.config import Source, load_sources, select_sources
+from newsbot.dates import parse_date
 from newsbot.discovery import parse_document
 from newsbot.items import Article, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 _PAGINATION = ("/page/", "?page=", "&page=", "/p/")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+#: request.meta["newsbot_kind"]: what a request fetches (middlewares act on it)
+ARTICLE, DISCOVERY, LISTING = "article", "discovery", "listing"
 
 
 class NewsSpider(scrapy.Spider):
@@ -40,35 +50,71 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("usage: scrapy crawl news -a sources=FILE -a source=NAME")
         self.source: Source = select_sources(load_sources(sources), [source], sources)[0]
         self.sources_file = sources
+        if self.source.download_delay is not None:
+            self.download_delay = self.source.download_delay  # read by Scrapy's downloader
         self._links = LinkExtractor(unique=True, deny_extensions=None)
         #: what every discovery path said about each pending article URL; one URL found
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
         self._hints: dict[str, Hints] = {}
+        self._article_pages = 0
+        self._feeds_seen: set[str] = set()
 
     # -- entry points ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.source.max_duration:
+            from twisted.internet import reactor
+
+            reactor.callLater(self.source.max_duration, self._stop, "max_duration")  # type: ignore[attr-defined]
         for url in self.source.feeds:
-            yield self._entry(url, self.parse_feed)
+            self._feeds_seen.add(normalize_url(url))
+            yield self._entry(url, self.parse_feed, kind=DISCOVERY)
         for url in self.source.sitemaps:
-            yield self._entry(url, self.parse_feed)
+            yield self._entry(url, self.parse_feed, kind=DISCOVERY)
+        if not self.source.sitemaps and not self.source.feeds:
+            # a source given only listing pages: its robots.txt may name sitemaps
+            for base in {
+                f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.source.start_urls
+            }:
+                yield scrapy.Request(
+                    f"{base}/robots.txt",
+                    callback=self.parse_robots,
+                    errback=self.optional_failed,
+                    meta={"newsbot_kind": DISCOVERY, "dont_obey_robotstxt": True},
+                    priority=10,
+                )
         for url in self.source.start_urls:
             yield self._entry(
-                url, self.parse_listing, cb_kwargs={"depth": 0}, meta=self._listing_meta()
+                url,
+                self.parse_listing,
+                kind=LISTING,
+                cb_kwargs={"depth": 0},
+                meta=self._listing_meta(),
             )
+
+    def _stop(self, reason: str) -> None:
+        if self.crawler.engine is not None and self.crawler.engine.spider is self:
+            self.logger.info("source %s: stopping, %s reached", self.source.name, reason)
+            self.crawler.engine.close_spider(self, reason)
 
     def _listing_meta(self) -> dict[str, Any]:
         """render_js = "all" renders listing pages too; true renders article pages only."""
         return {"playwright": True} if self.source.render_js == "all" else {}
 
     def _entry(
-        self, url: str, callback: Any, meta: dict[str, Any] | None = None, **kwargs: Any
+        self,
+        url: str,
+        callback: Any,
+        *,
+        kind: str,
+        meta: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.entry_failed,
-            meta={"entry_point": True, **(meta or {})},
+            meta={"entry_point": True, "newsbot_kind": kind, **(meta or {})},
             dont_filter=True,
             priority=10,
             **kwargs,
@@ -84,15 +130,37 @@ class NewsSpider(scrapy.Spider):
             failure.getErrorMessage() or failure.type.__name__,
         )
 
+    def optional_failed(self, failure: Failure) -> None:
+        """robots.txt and autodiscovered feeds: their absence is normal."""
+        self._inc("newsbot/discovery/optional_failed")
+
     def _entry_ok(self, response: Response) -> None:
         if response.meta.get("entry_point"):
             self._inc("newsbot/entry_points/ok")
 
-    # -- feeds and sitemaps ----------------------------------------------------------
+    # -- robots.txt, feeds and sitemaps ------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for line in response.text.splitlines():
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "sitemap" and value.strip():
+                self._inc("newsbot/discovery/robots_sitemaps")
+                yield scrapy.Request(
+                    urljoin(response.url, value.strip()),
+                    callback=self.parse_feed,
+                    errback=self.optional_failed,
+                    meta={"newsbot_kind": DISCOVERY},
+                    priority=10,
+                )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """RSS/Atom feeds, sitemaps and sitemap indexes (told apart by their root element)."""
         self._entry_ok(response)
+        if response.status == 304:
+            self._inc("newsbot/discovery/not_modified")
+            return
         found = parse_document(response.body, found_on=response.url)
         if found.kind == "unknown":
             self._inc("newsbot/discovery/unparsable")
@@ -104,13 +172,30 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(f"newsbot/discovery/{found.kind}")
         for child in found.sitemaps:
-            yield scrapy.Request(response.urljoin(child), callback=self.parse_feed, priority=10)
+            yield scrapy.Request(
+                response.urljoin(child),
+                callback=self.parse_feed,
+                meta={"newsbot_kind": DISCOVERY},
+                priority=10,
+            )
         for entry in found.entries:
             url = response.urljoin(entry.url)
             if self.source.matches_article(url) is False:
                 self._inc("newsbot/discovery/skipped_by_pattern")
                 continue
+            if self._too_old(entry.hints):
+                self._inc("newsbot/skipped/too_old")
+                continue
             yield self._article_request(url, entry.hints)
+
+    def _too_old(self, hints: Hints) -> bool:
+        """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
+        if not self.source.max_age_days:
+            return False
+        now = datetime.now(UTC)
+        raw = hints.published or hints.modified
+        parsed = parse_date(raw, fetched_at=now, timezone=self.source.timezone) if raw else None
+        return parsed is not None and parsed.utc < now - timedelta(days=self.source.max_age_days)
 
     # -- listing pages ---------------------------------------------------------------
 
@@ -118,33 +203,55 @@ class NewsSpider(scrapy.Spider):
         self._entry_ok(response)
         if not isinstance(response, TextResponse):
             return
+        yield from self._autodiscovered_feeds(response)
         next_links = set(
             response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
         )
+        next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
         for link in self._links.extract_links(response):
             url = link.url
             if not same_site(url, self.source.hosts):
                 continue
             if self._is_article(url):
                 yield self._article_request(url, Hints(via="link", found_on=response.url))
-            elif depth < self.source.max_depth and self._is_listing(url, link.url in next_links):
-                yield scrapy.Request(
-                    normalize_url(url),
-                    callback=self.parse_listing,
-                    cb_kwargs={"depth": depth + 1},
-                    meta=self._listing_meta(),
-                    priority=10,
-                )
-        for href in next_links:
-            url = response.urljoin(href)
+            elif depth < self.source.max_depth and self._is_listing(
+                url, normalize_url(url) in next_urls
+            ):
+                yield self._listing_request(url, depth + 1)
+        for url in next_urls:
             if depth < self.source.max_depth and same_site(url, self.source.hosts):
-                yield scrapy.Request(
-                    normalize_url(url),
-                    callback=self.parse_listing,
-                    cb_kwargs={"depth": depth + 1},
-                    meta=self._listing_meta(),
-                    priority=10,
-                )
+                yield self._listing_request(url, depth + 1)
+
+    def _listing_request(self, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            normalize_url(url),
+            callback=self.parse_listing,
+            cb_kwargs={"depth": depth},
+            meta={"newsbot_kind": LISTING, **self._listing_meta()},
+            priority=10,
+        )
+
+    def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """`<link rel=alternate type=application/rss+xml>`: a site's own list of its articles."""
+        if self.source.feeds:
+            return
+        for link in response.css('link[rel~="alternate"]'):
+            kind = (link.attrib.get("type") or "").lower()
+            href = link.attrib.get("href")
+            if not href or kind not in _FEED_TYPES or "comments" in href.lower():
+                continue
+            url = normalize_url(response.urljoin(href))
+            if url in self._feeds_seen or not same_site(url, self.source.hosts):
+                continue
+            self._feeds_seen.add(url)
+            self._inc("newsbot/discovery/autodiscovered_feeds")
+            yield scrapy.Request(
+                url,
+                callback=self.parse_feed,
+                errback=self.optional_failed,
+                meta={"newsbot_kind": DISCOVERY},
+                priority=10,
+            )
 
     def _is_article(self, url: str) -> bool:
         matched = self.source.matches_article(url)
@@ -162,7 +269,10 @@ class NewsSpider(scrapy.Spider):
         url = normalize_url(url)
         known = self._hints.get(url)
         self._hints[url] = merge_hints(known, hints) if known else hints
-        meta: dict[str, Any] = {}
+        meta: dict[str, Any] = {
+            "newsbot_kind": ARTICLE,
+            "newsbot_lastmod": self._hints[url].modified,
+        }
         if self.source.render_js:
             meta["playwright"] = True
         # discovery (priority 10) goes first, so hints from every path are in before a fetch
@@ -176,6 +286,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # skipped on purpose: already stored, or forbidden by robots.txt
         self._inc("newsbot/articles/fetch_failed")
         self.logger.warning(
             "source %s: cannot fetch %s: %s",
@@ -185,6 +297,9 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response, hints: Hints) -> Iterator[Article]:
+        self._article_pages += 1
+        if self.source.max_pages and self._article_pages > self.source.max_pages:
+            raise CloseSpider("max_pages")
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (
             content_type and not content_type.startswith(_HTML_TYPES)
@@ -215,6 +330,6 @@ class NewsSpider(scrapy.Spider):
             overrides=sites.for_url(response.url, self.source.extract),
         )
 
-    def _inc(self, key: str) -> None:
+    def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+            self.crawler.stats.inc_value(key, count)

@@ -134,7 +134,10 @@ def build(root: Path, base: str = "{{wire}}") -> Path:
         f'<?xml version="1.0"?><urlset xmlns="{sm}" xmlns:news="{news}">{urls}</urlset>',
         encoding="utf-8",
     )
-    urls = "".join(f"<url><loc>{base}{article_path(n)}</loc></url>" for n in IN_PAGES_SITEMAP)
+    urls = "".join(
+        f"<url><loc>{base}{article_path(n)}</loc><lastmod>{published(n)[:10]}</lastmod></url>"
+        for n in IN_PAGES_SITEMAP
+    )
     (root / "sitemap-pages.xml").write_text(
         f'<?xml version="1.0"?><urlset xmlns="{sm}">{urls}</urlset>', encoding="utf-8"
     )

@@ -74,12 +74,34 @@ def test_every_article_once_and_second_crawl_adds_nothing(
     assert "0098-broken.html" in first.stderr and "no_article_body" in first.stderr
     assert counters["newsbot/articles/fetch_failed"] == 1  # the dead link
 
+    # the second crawl fetches nothing it already has: not the stored articles, not the
+    # pages it dropped; only an article whose sitemap lastmod changed is fetched again
+    site = sources.parent / "site"
+    changed = site / fixture_web.article_path(9).lstrip("/")
+    changed.write_text(
+        changed.read_text().replace("Story number 9.", "Story number 9, corrected."),
+        encoding="utf-8",
+    )
+    pages = site / "sitemap-pages.xml"
+    pages.write_text(
+        pages.read_text().replace(
+            f"<lastmod>{fixture_web.published(9)[:10]}</lastmod>", "<lastmod>2022-08-30</lastmod>"
+        ),
+        encoding="utf-8",
+    )
     second = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
     assert second.returncode == 0, second.stderr[-3000:]
     again = json.loads(second.stdout)["sources"]["wire"]
-    assert again["articles_new"] == 0
-    assert again["articles_unchanged"] == 12
+    assert (again["articles_new"], again["articles_updated"]) == (0, 1)
+    run = db.execute("SELECT counters FROM crawl_runs ORDER BY id DESC").fetchone()
+    counters = run["counters"]["wire"]
+    assert counters["newsbot/articles/fetched"] == 1
+    assert counters["newsbot/incremental/skipped_known"] == 13  # 11 articles + 2 dropped pages
     assert len(stored(db)) == 12
+    body = db.execute(
+        "SELECT body FROM articles WHERE url = %s", (base + fixture_web.article_path(9),)
+    ).fetchone()["body"]
+    assert "Story number 9, corrected." in body
     assert db.execute("SELECT count(*) AS n FROM crawl_runs").fetchone()["n"] == 2
 
 

@@ -51,5 +51,5 @@ def test_demo_stores_the_sample_web_once_and_marks_reposts(
 
     second = newsbot("demo", database_url=database_url)
     assert second.returncode == 0, second.stderr[-3000:]
-    assert "this run: 0 new, 0 updated, 13 unchanged" in second.stdout
+    assert "this run: 0 new, 0 updated, 0 unchanged, 13 skipped as already stored" in second.stdout
     assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 13

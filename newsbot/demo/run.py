@@ -91,10 +91,12 @@ def run_demo(console: Console | None = None) -> int:
     unchanged = sum(s.count("newsbot/store/unchanged") for s in report.sources)
     updated = sum(s.count("newsbot/store/updated") for s in report.sources)
     dropped = sum(s.dropped for s in report.sources)
+    skipped = sum(s.count("newsbot/incremental/skipped_known") for s in report.sources)
     print(
         f"demo: {len(rows)} articles stored ({len(rows) - reposts} stories, {reposts} reposts) "
         f"from {len(names)} sources; this run: {new} new, {updated} updated, "
-        f"{unchanged} unchanged, {dropped} dropped; run #{report.run_id} in "
+        f"{unchanged} unchanged, {skipped} skipped as already stored, {dropped} dropped; "
+        f"run #{report.run_id} in "
         f"{time.monotonic() - started:.1f}s; database {mask_url(report.database_url)}"
     )
     for source in report.failed:

@@ -239,3 +239,15 @@ def save_batch(
                 results.append(SaveResult(article.url, "failed", error=str(exc)))
                 break
     return results
+
+
+def save_dropped(conn: psycopg.Connection, articles: list[Article]) -> None:
+    """Remember pages dropped as not articles, so that re-crawls can skip them."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO dropped_pages (url, source, reason, discovery_lastmod)
+               VALUES (%s, %s, %s, %s)
+               ON CONFLICT (url) DO UPDATE SET reason = EXCLUDED.reason,
+                   discovery_lastmod = EXCLUDED.discovery_lastmod, dropped_at = now()""",
+            [(a.url, a.source, a.drop_reason, a.hints.modified) for a in articles],
+        )
