@@ -142,6 +142,7 @@ class IncrementalMiddleware:
                         [
                             (url, spider.source.name, etag, modified)
                             for url, (etag, modified) in self.seen_validators.items()
+                            if url not in getattr(spider, "sitemap_indexes", ())
                         ],
                     )
                 conn.commit()

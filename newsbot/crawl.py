@@ -22,6 +22,10 @@ from newsbot.storage.runs import finish_run, start_run
 logger = logging.getLogger(__name__)
 
 
+#: finish reasons of a source that did its job: all done, or stopped at a limit it was given
+FINISHED_REASONS = frozenset({"finished", "max_pages", "max_duration"})
+
+
 @dataclass
 class SourceReport:
     """How one source's crawl went, from its Scrapy stats."""
@@ -48,7 +52,7 @@ class SourceReport:
     @property
     def failure(self) -> str | None:
         """Why this source counts as failed, or None when it did its job."""
-        if self.finish_reason != "finished":
+        if self.finish_reason not in FINISHED_REASONS:
             return f"crawl ended early ({self.finish_reason})"
         ok, failed = (
             self.count("newsbot/entry_points/ok"),
@@ -92,6 +96,14 @@ def crawl_settings(
     return settings
 
 
+def apply_source_settings(settings: Settings, source: Source) -> None:
+    """One source's crawler settings: the run's, with the source's own politeness."""
+    if source.concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider")
+    if source.download_delay is not None:
+        settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
+
+
 def run_crawl(
     sources_file: str | Path,
     names: list[str] | tuple[str, ...] = (),
@@ -120,14 +132,14 @@ def run_crawl(
 
     from spiders.news import NewsSpider
 
-    process = CrawlerProcess(
-        crawl_settings(
-            database_url, run_id, log_level=log_level, log_file=log_file, overrides=overrides
-        )
+    settings = crawl_settings(
+        database_url, run_id, log_level=log_level, log_file=log_file, overrides=overrides
     )
+    process = CrawlerProcess(settings)
     crawlers = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
+        apply_source_settings(crawler.settings, source)
         process.crawl(crawler, sources=str(sources_file), source=source.name)
         crawlers[source.name] = crawler
     interrupted = False

@@ -15,6 +15,7 @@ import psycopg
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from newsbot.crawl import FINISHED_REASONS
 from newsbot.items import Article
 from newsbot.storage import connect, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
@@ -155,7 +156,7 @@ class StorePipeline:
         try:
             record_source(self.conn, self.run_id, spider.source.name, counters)
             if self.owns_run:
-                failed = reason != "finished" or counters.get("newsbot/store/failed", 0) > 0
+                failed = reason not in FINISHED_REASONS or counters.get("newsbot/store/failed", 0)
                 finish_run(self.conn, self.run_id, "failed" if failed else "finished", reason)
         except psycopg.Error as exc:
             logger.error("could not record the run: %s", " ".join(str(exc).split()))

@@ -58,6 +58,8 @@ class NewsSpider(scrapy.Spider):
         self._hints: dict[str, Hints] = {}
         self._article_pages = 0
         self._feeds_seen: set[str] = set()
+        #: sitemap indexes seen (no conditional requests for them, see parse_feed)
+        self.sitemap_indexes: set[str] = set()
 
     # -- entry points ---------------------------------------------------------------
 
@@ -171,6 +173,9 @@ class NewsSpider(scrapy.Spider):
             )
             return
         self._inc(f"newsbot/discovery/{found.kind}")
+        if found.kind == "sitemapindex":
+            # an unchanged index says nothing about its children: always read it in full
+            self.sitemap_indexes.add(response.url)
         for child in found.sitemaps:
             yield scrapy.Request(
                 response.urljoin(child),

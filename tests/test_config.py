@@ -156,3 +156,21 @@ def test_site_modules_apply_by_host() -> None:
     declared = SiteOverrides(title="h2.title")
     merged = sites.for_url("https://someblog.wordpress.com/x", declared)
     assert merged.title == "h2.title" and merged.body == ("div.entry-content",)
+
+
+def test_crawl_limits_and_politeness_keys(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[sources]]\nname = "a"\nfeeds = ["https://a.example/rss"]\nrefresh_days = 7\n'
+        "max_age_days = 2.5\nmax_pages = 500\nmax_duration = 600\ndownload_delay = 1.5\n"
+        "concurrency = 2\n",
+    )
+    (source,) = load_sources(path)
+    assert (source.refresh_days, source.max_age_days, source.max_pages) == (7, 2.5, 500)
+    assert (source.max_duration, source.download_delay, source.concurrency) == (600, 1.5, 2)
+    for bad in ("max_pages = 1.5", "concurrency = 0", "refresh_days = -1", 'max_duration = "1h"'):
+        path = write(
+            tmp_path, f'[[sources]]\nname = "a"\nfeeds = ["https://a.example/rss"]\n{bad}\n'
+        )
+        with pytest.raises(ConfigError, match=f"key '{bad.split()[0]}'"):
+            load_sources(path)

@@ -9,6 +9,7 @@ moving parts beyond the crawler it exercises.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import socket
 import socketserver
@@ -29,7 +30,7 @@ LAST_MODIFIED = "Mon, 01 Aug 2022 18:00:00 GMT"
 _PLACEHOLDER = re.compile(r"\{\{([A-Za-z0-9_-]+)\}\}")
 
 #: Suffixes whose content gets placeholders substituted before it is sent.
-_TEXT_SUFFIXES = frozenset({".html", ".xml", ".txt", ".toml"})
+_TEXT_SUFFIXES = frozenset({".html", ".xml", ".txt", ".toml", ""})
 
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -85,6 +86,8 @@ def _content_type(path: Path) -> str:
             return "application/rss+xml"
         if "atom" in stem:
             return "application/atom+xml"
+    if not suffix:  # extension-less pretty URLs (/world/some-slug) are pages
+        return "text/html; charset=utf-8"
     return _CONTENT_TYPES.get(suffix, "application/octet-stream")
 
 
@@ -147,10 +150,18 @@ class _SiteHandler(BaseHTTPRequestHandler):
         body = target.read_bytes()
         if target.suffix.lower() in _TEXT_SUFFIXES:
             body = fill_bytes(body, self.server.bases)
+        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        if self.headers.get("If-None-Match") == etag:
+            # unchanged since the client's copy: what well-run news sites answer to re-polls
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", _content_type(target))
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Last-Modified", LAST_MODIFIED)
+        self.send_header("ETag", etag)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
