@@ -7,15 +7,18 @@ only buffers items, flushes them in batches and reports what happened.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from scrapy import signals
 from scrapy.crawler import Crawler
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.threads import deferToThread
+from twisted.python.failure import Failure
 
 from newsbot.crawl import FINISHED_REASONS
+from newsbot.errors import DatabaseUnavailable
 from newsbot.items import Article
 from newsbot.storage import connect, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
@@ -63,6 +66,8 @@ class StorePipeline:
         #: pages dropped as not (usable) articles, remembered so re-crawls skip them
         self.dropped: list[Article] = []
         self.conn: psycopg.Connection | None = None
+        #: the chain of batch writes; each waits for the one before
+        self.pending: Deferred = succeed(None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -93,24 +98,37 @@ class StorePipeline:
         if isinstance(item, Article) and item.drop_reason and item.drop_reason in KEEP_DROPPED:
             self.dropped.append(item)
 
-    def flush(self) -> None:
-        """Write the buffered articles; on a lost connection, reconnect and retry once."""
+    def flush(self) -> Deferred:
+        """Hand the buffered articles to the writer thread; batches are written in order.
+
+        Database round trips happen off the reactor thread, so fetching and extraction
+        go on while a batch is written (PostgreSQL works on another core meanwhile).
+        """
         batch, self.buffer = self.buffer, []
         dropped, self.dropped = self.dropped, []
-        if dropped and self.conn is not None:
-            try:
-                save_dropped(self.conn, dropped)
-            except psycopg.Error as exc:
-                logger.warning("could not record dropped pages: %s", " ".join(str(exc).split()))
-        if not batch:
-            return
-        started = time.perf_counter()
+        if not batch and not dropped:
+            return self.pending
+
+        def write(_: object) -> Deferred:
+            return (
+                deferToThread(self._write, batch, dropped)
+                .addCallback(self._count, len(batch))
+                .addErrback(self._write_failed, len(batch))
+            )
+
+        self.pending = self.pending.addBoth(write)
+        return self.pending
+
+    def _write(self, batch: list[Article], dropped: list[Article]) -> list | None:
+        """Runs in the writer thread: on a lost connection, reconnect and retry once."""
         for attempt in (1, 2):
             try:
                 if self.conn is None or self.conn.closed:
                     self.conn = connect(self.database_url or resolve_database_url())
-                results = save_batch(self.conn, batch, self.run_id)
-                break
+                if dropped:
+                    save_dropped(self.conn, dropped)
+                    dropped = []
+                return save_batch(self.conn, batch, self.run_id)
             except psycopg.OperationalError as exc:
                 logger.error(
                     "database error while storing %d articles (attempt %d): %s",
@@ -121,26 +139,36 @@ class StorePipeline:
                 if self.conn is not None:
                     self.conn.close()
                 self.conn = None
-        else:
-            self._inc("newsbot/store/failed", len(batch))
+        return None
+
+    def _count(self, results: list | None, size: int) -> None:
+        """Back on the reactor thread: stats are not shared with the writer."""
+        if results is None:
+            self._inc("newsbot/store/failed", size)
             return
         for result in results:
             self._inc(f"newsbot/store/{result.outcome}")
             if result.duplicate_of is not None and result.outcome != "failed":
                 self._inc("newsbot/store/reposts")
-        self._inc("newsbot/store/batches")
-        logger.debug("stored %d articles in %.3fs", len(batch), time.perf_counter() - started)
+        if size:
+            self._inc("newsbot/store/batches")
 
-    def close_spider(self, spider: Any = None) -> None:
-        try:
-            self.flush()
-        except Exception:
-            logger.exception("could not store the last batch")
+    def _write_failed(self, failure: Failure, size: int) -> None:
+        logger.error("could not store %d articles: %s", size, failure.getTraceback())
+        self._inc("newsbot/store/failed", size)
+
+    def close_spider(self, spider: Any = None) -> Deferred:
+        """Write what is left and wait for the writer; a failure is counted, not raised."""
+
+        def failed(failure: Failure) -> None:
+            logger.error("could not store the last batch: %s", failure.getErrorMessage())
             self._inc("newsbot/store/failed", len(self.buffer))
+
+        return self.flush().addErrback(failed)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Record this source's counters in crawl_runs (and finish the run if we started it)."""
-        if self.conn is None or self.run_id is None:
+        if self.run_id is None:
             return
         stats = self.stats.get_stats() if self.stats else {}
         counters = {
@@ -154,14 +182,17 @@ class StorePipeline:
         if started_at is not None:
             counters["elapsed_seconds"] = round((datetime.now(UTC) - started_at).total_seconds(), 3)
         try:
+            if self.conn is None or self.conn.closed:
+                self.conn = connect(self.database_url or resolve_database_url())
             record_source(self.conn, self.run_id, spider.source.name, counters)
             if self.owns_run:
                 failed = reason not in FINISHED_REASONS or counters.get("newsbot/store/failed", 0)
                 finish_run(self.conn, self.run_id, "failed" if failed else "finished", reason)
-        except psycopg.Error as exc:
+        except (psycopg.Error, DatabaseUnavailable) as exc:
             logger.error("could not record the run: %s", " ".join(str(exc).split()))
         finally:
-            self.conn.close()
+            if self.conn is not None:
+                self.conn.close()
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
