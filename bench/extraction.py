@@ -5,6 +5,11 @@ README): `\\w+` tokens, multisets of 4-gram shingles, precision averaged over pa
 with a non-empty prediction, recall over all pages, F1 of the two means, exact-match
 accuracy and a bootstrap std over pages.
 
+Besides the full set, the scores are printed on two fixed halves of the pages (split
+by the page id: `int(id[:8], 16) % 2`), so that a reader can see whether a change
+helps on pages in general or only on some of them: the two halves must agree. The
+page-type classifier's verdicts on these (all real articles) are counted too.
+
 Usage: python bench/extraction.py [DATA_DIR] [--limit N] [--only newsbot|trafilatura]
                                   [--show-worst N]
 """
@@ -110,8 +115,16 @@ class Result:
     scores: list[PageScore] = field(default_factory=list)
 
 
+#: page types newsbot gave the benchmark pages (every one of them is an article)
+PAGE_TYPES: Counter = Counter()
+NOT_ARTICLES: list[tuple[str, str, str]] = []
+
+
 def newsbot_body(html: str, url: str) -> str:
     extraction = extract_page(html, url)
+    PAGE_TYPES[extraction.page_type] += 1
+    if extraction.page_type != "article":
+        NOT_ARTICLES.append((url, extraction.page_type, extraction.page_type_reason))
     return boilerplate.clean(
         extraction.blocks, title=extraction.title, language=extraction.language
     ).body
@@ -127,6 +140,32 @@ EXTRACTORS: dict[str, Callable[[str, str], str]] = {
     "newsbot": newsbot_body,
     "trafilatura": trafilatura_body,
 }
+
+
+def print_table(label: str, results: dict[str, Result], keep: Callable[[str], bool]) -> None:
+    """One table of scores over the pages `keep` selects."""
+    subset = {n: [s for s in r.scores if keep(s.page_id)] for n, r in results.items()}
+    medians = {n: statistics.median(s.ms for s in sc) for n, sc in subset.items() if sc}
+    if not medians:
+        return
+    base = medians.get("trafilatura") or next(iter(medians.values()))
+    pages = len(next(iter(subset.values())))
+    print(f"\n{label}: {pages} pages")
+    header = (
+        f"{'extractor':<12} {'P':>14} {'R':>14} {'F1':>14} {'accuracy':>14}"
+        f" {'ms/page':>8} {'ratio':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, scores in subset.items():
+        if not scores:
+            continue
+        p, r, f1, acc = aggregate(scores)
+        sp, sr, sf, sa = bootstrap_std(scores)
+        print(
+            f"{name:<12} {p:.3f} ± {sp:.3f}  {r:.3f} ± {sr:.3f}  {f1:.3f} ± {sf:.3f}"
+            f"  {acc:.3f} ± {sa:.3f} {medians[name]:8.1f} {medians[name] / base:6.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,22 +193,19 @@ def main(argv: list[str] | None = None) -> int:
             ms = (time.perf_counter() - start) * 1000
             results[name].scores.append(score_page(page_id, prediction, expected, ms))
 
-    medians = {name: statistics.median(s.ms for s in res.scores) for name, res in results.items()}
-    base = medians.get("trafilatura") or next(iter(medians.values()))
     print(f"{len(ids)} pages from {args.data}")
-    header = (
-        f"{'extractor':<12} {'P':>14} {'R':>14} {'F1':>14} {'accuracy':>14}"
-        f" {'ms/page':>8} {'ratio':>6}"
-    )
-    print(header)
-    print("-" * len(header))
-    for name, res in results.items():
-        p, r, f1, acc = aggregate(res.scores)
-        sp, sr, sf, sa = bootstrap_std(res.scores)
-        print(
-            f"{name:<12} {p:.3f} ± {sp:.3f}  {r:.3f} ± {sr:.3f}  {f1:.3f} ± {sf:.3f}"
-            f"  {acc:.3f} ± {sa:.3f} {medians[name]:8.1f} {medians[name] / base:6.2f}"
+    print_table("all pages", results, lambda _pid: True)
+    for half in (0, 1):
+        print_table(
+            f"half {half} (int(id[:8], 16) % 2 == {half})",
+            results,
+            lambda pid, half=half: int(pid[:8], 16) % 2 == half,
         )
+    if PAGE_TYPES:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(PAGE_TYPES.items()))
+        print(f"\nnewsbot page types: {counts}")
+        for url, kind, reason in NOT_ARTICLES:
+            print(f"  {kind}: {url[:80]} ({reason})")
 
     if args.show_worst and "newsbot" in results:
         other = {s.page_id: s for s in results.get("trafilatura", Result("")).scores}

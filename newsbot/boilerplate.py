@@ -118,7 +118,6 @@ _FURNITURE = _rx(
     r"^.{0,250}\bcontributed (?:to )?(?:this|the) (?:report|story)\.?\)?$",
     r"^have a (?:news )?tip\?",
     r"^(?:email|contact|follow) .{0,80}(?:@\w|\bon twitter\b|\bon facebook\b).{0,120}$",
-    r"^this copy is for your personal, non-commercial use only",
 )
 
 #: "Read also: …" style lines (a link to another article, not this one's text)
@@ -166,6 +165,86 @@ _COMMENT_CONTEXT = re.compile(
     r"comment-content|comment-text|comment-entry|comment-holder|comments-area|disqus_thread|"
     r"fb-comments|respond|comment-respond|comentarios|kommentare|commentaires)(?=\s|$)"
 )
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|"
+    r"juni|juli|oktober|dezember|janvier|février|mars|avril|juin|juillet|août|septembre|"
+    r"octobre|novembre|décembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    r"septiembre|octubre|noviembre|diciembre|січня|лютого|березня|квітня|травня|червня|"
+    r"липня|серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|"
+    r"июля|августа|сентября|октября|ноября|декабря)\.?"
+)
+_WEEKDAY = (
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\.?|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|понеділок|вівторок|"
+    r"середа|четвер|п'ятниця|субота|неділя|понедельник|вторник|среда|четверг|пятница|"
+    r"суббота|воскресенье|today|yesterday|heute|gestern|aujourd'hui|hier|hoy|ayer|сьогодні|"
+    r"вчора|сегодня|вчера"
+)
+#: a date or time expression (not a bare year: "(C) Agency 2022" is a credit line)
+_DATE_EXPR = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[t ]\d{1,2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?"
+    r"|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH}(?:\s+\d{{4}})?(?:\s*(?:р\.|г\.|року|года))?"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"
+    r"|\b\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?m\.?|uhr|h))?(?:\s*\(?[a-z]{2,5}\)?(?=\W|$))?"
+    rf"|\b(?:{_WEEKDAY})\b"
+    r"|\b\d+\s+(?:minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+#: the labels of byline and dateline blocks, in several languages
+_BYLINE_LABEL = re.compile(
+    r"\b(?:authors?|by|written by|posted|posted on|posted by|published|published on|"
+    r"first published|updated|last updated|modified|date|on|at|von|autor(?:in)?|"
+    r"veröffentlicht|aktualisiert|zuletzt aktualisiert|am|um|stand|par|publié|le|mis à jour|"
+    r"à|por|publicado|actualizado|el|a las|автор|автори|авторы|опубліковано|оновлено|"
+    r"опубликовано|обновлено|дата|о|в|от|від|and|und|et|y|i|та|і|и|&)\b",
+    re.IGNORECASE,
+)
+_STRONG_LABEL = (
+    r"(?:authors?|written by|posted(?: on| by)?|(?:first |last )?published(?: on)?|"
+    r"(?:last )?updated|modified|von|autor(?:in)?|veröffentlicht|(?:zuletzt )?aktualisiert|"
+    r"publié(?: le)?|mis à jour|publicado|actualizado|автор\w*|опубліковано|оновлено|"
+    r"опубликовано|обновлено)"
+)
+_LABEL_START = re.compile(rf"^\W*(?:by|par|por|{_STRONG_LABEL})\b", re.IGNORECASE)
+_LABEL_COLON = re.compile(rf"\b{_STRONG_LABEL}\s*:", re.IGNORECASE)
+_NAME_PARTICLE = re.compile(
+    r"^(?:de|da|do|dos|das|del|della|di|du|la|le|van|von|der|den|ter|bin|ibn|al|el|st)$",
+    re.IGNORECASE,
+)
+
+
+def is_byline(text: str) -> bool:
+    """A byline/dateline block: names, dates/times and labels such as "By", "Updated".
+
+    "Author: Olena Marchenko 31 July 2022, 19:40 Updated: 31 July 2022, 21:15",
+    "By Jane Doe and John Roe", "Published 12.03.2021, 10:15", "Опубліковано: 3 серпня
+    2022" are; a sentence, a headline or a credit line "(C)UNIAN 2022" is not.
+    """
+    if len(text) > 200 or credit_of(text):
+        return False
+    dated = bool(_DATE_EXPR.search(text))
+    rest = _DATE_EXPR.sub(" ", text)
+    labelled = bool(_LABEL_START.match(rest) or _LABEL_COLON.search(rest))
+    if not (dated or labelled):
+        return False
+    rest = _YEAR.sub(" ", rest)
+    rest = _BYLINE_LABEL.sub(" ", rest)
+    words = re.findall(r"[^\W\d_][\w'’.-]*", rest)
+    if re.search(r"\d", re.sub(r"[\W_]", "", rest)):
+        return False  # numbers left over: not just a date
+    if len(words) > 6:
+        return False
+    if not words:
+        return dated or labelled
+    names = all(w[0].isupper() or _NAME_PARTICLE.match(w) for w in words)
+    # a date with nothing but a name-like remainder, or a label with a name
+    return names and (dated or len(words) >= 1)
 
 
 def _norm(text: str) -> str:
@@ -224,6 +303,9 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         if block.link_density > 0.6 and block.kind in ("p", "li", "h") and len(text) < 300:
             removed.append((text, "link_list"))
             continue
+        if block.kind in ("p", "h", "li") and is_byline(text):
+            removed.append((text, "byline"))
+            continue
         source = credit_of(text)
         if source:
             credited = credited or source
@@ -242,7 +324,9 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
     seen: set[str] = set()
     for block in kept:
         key = _norm(block.text)
-        if key in seen and (block.kind == "caption" or len(key) < 400):
+        if key in seen and (
+            block.kind == "caption" or (len(key) < 400 and block.kind not in ("h", "li"))
+        ):
             removed.append((block.text, "duplicate"))
             continue
         if key:

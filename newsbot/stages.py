@@ -19,7 +19,11 @@ MIN_BODY_CHARS = 80
 
 
 def extract(article: Article) -> Article:
-    """HTML → metadata, raw date candidates and the main content's text blocks."""
+    """HTML → metadata, raw date candidates and the main content's text blocks.
+
+    A page that is not an article is dropped here with its page type as the reason
+    (listing, error_page, login_wall, no_article_body).
+    """
     if not article.html or not article.html.strip():
         raise PageRejected("empty_page", article.url)
     result = extract_page(
@@ -28,6 +32,7 @@ def extract(article: Article) -> Article:
         hints=article.hints,
         headers=article.headers,
         language_hint=article.language_hint,
+        overrides=article.overrides,
     )
     article.title = result.title
     article.authors = result.authors
@@ -40,6 +45,10 @@ def extract(article: Article) -> Article:
     article.image_url = result.image_url
     article.date_candidates = result.date_candidates
     article.blocks = result.blocks
+    if result.page_type != "article":
+        # listings, error pages, login walls, near-empty pages: a counted drop (the
+        # fields above stay filled in, for `newsbot extract` to show)
+        raise PageRejected(result.page_type, result.page_type_reason)
     return article
 
 

@@ -162,3 +162,53 @@ def test_credit_lines() -> None:
     assert boilerplate.credit_of("Источник: ТАСС") == "ТАСС"
     assert boilerplate.credit_of("The source said the talks would resume on Monday.") is None
     assert boilerplate.credit_of("© 2024") is None
+
+
+def test_bylines_and_datelines_are_not_body() -> None:
+    for text in (
+        "Author: Olena Marchenko 31 July 2022, 19:40 Updated: 31 July 2022, 21:15",
+        "By Jane Doe and John Roe",
+        "Posted on August 1, 2022 by Jelena Kostić",
+        "Published 12.03.2021, 10:15",
+        "Updated 1:39 am EST, Wednesday, November 20, 2019",
+        "Von Anna Schmidt, 12. März 2022, 14:30 Uhr",
+        "Publié le 3 août 2022 à 10:15",
+        "Автор: Олена Коваль",
+        "Опубліковано: 3 серпня 2022, 12:40",
+    ):
+        assert boilerplate.is_byline(text), text
+    for text in (
+        "(C)KYIV WIRE 2022",
+        "By Monday, all schools reopen.",
+        "Kosovo: The Border And The Bridge",
+        "Main Street: 4 km of lanes by next summer",
+        "Air raid rules still apply",
+        "Source: Reuters",
+    ):
+        assert not boilerplate.is_byline(text), text
+
+
+def test_byline_paragraph_inside_the_article_text() -> None:
+    paragraph = "The ferry will leave fifteen minutes earlier on weekdays, the operator said. " * 3
+    html = (
+        "<html><body><article><h1>Ferry times</h1><div>"
+        "<p>Author: Mira Holm 31 July 2022, 19:40 Updated: 31 July 2022, 21:15</p>"
+        f"<p>{paragraph}</p><p>{paragraph}</p></div></article></body></html>"
+    )
+    ex = extract_page(html, "https://harbour.example/ferry")
+    c = boilerplate.clean(ex.blocks, title=ex.title)
+    assert c.body.startswith("The ferry will leave")
+    assert "Mira Holm" not in c.body
+
+
+def test_demo_agency_articles_carry_no_byline_in_body() -> None:
+    demo = Path(__file__).resolve().parent.parent / "newsbot" / "demo" / "site" / "agency"
+    pages = sorted(demo.glob("news/2022/**/*.html"))
+    assert len(pages) == 8
+    for path in pages:
+        ex = extract_page(path.read_text(encoding="utf-8"), "http://kyivwire.example/x")
+        body = boilerplate.clean(ex.blocks, title=ex.title).body
+        for author in ex.authors:
+            assert author not in body, path.name
+        for label in ("Author:", "Updated:", "July 2022, "):
+            assert label not in body, (path.name, label)

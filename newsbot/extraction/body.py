@@ -109,7 +109,7 @@ _NEGATIVE = re.compile(
     r"rating|votes|lightbox|gallery|slideshow|carousel|teaser|teasers|more|readmore|"
     r"also|next|prev|previous|tools|utility|actions|print|email|mail|whatsapp|facebook|"
     r"twitter|pinterest|linkedin|reddit|telegram|comment|comments|disqus|respond|reply|"
-    r"cta|attribution|signupmessage|emailsignup|newsletter-signup)$"
+    r"cta|attribution|newsletter-signup)$"
 )
 #: whole tokens that mark the article's own text (score bonus, never pruned)
 _POSITIVE = re.compile(
@@ -119,8 +119,8 @@ _POSITIVE_STRONG = re.compile(
     r"^(?:articlebody|article-body|article__body|article-content|article__content|"
     r"articlecontent|entry-content|post-content|post-body|postbody|post-entry|story-body|"
     r"storybody|story-content|body-text|bodytext|article-text|articletext|main-content|"
-    r"post-text|blog-post|content-body|paywall-article|text-content|story__body|"
-    r"c-entry-content|td-post-content|single-post-content|the-content|news-text)$"
+    r"post-text|blog-post|content-body|text-content|story__body|"
+    r"td-post-content|single-post-content|the-content|news-text)$"
 )
 _COMMENT_TOKEN = re.compile(
     r"^(?:comments?|commentlist|comment-list|comments-list|comments-area|comment-area|"
@@ -217,6 +217,11 @@ def _link_chars(el: etree._Element) -> int:
 # ---------------------------------------------------------------- step 1: prune
 
 
+#: attributes marking a site override's content roots and their ancestors (never pruned)
+ROOT_MARK = "data-nb-root"
+KEEP_MARK = "data-nb-keep"
+
+
 def _protected(el: etree._Element) -> bool:
     """The article itself never gets pruned, whatever its classes say."""
     if el.tag in ("html", "body", "main", "article"):
@@ -305,6 +310,9 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
                 doomed.append(child)
                 continue
             tag = tag.lower()
+            if child.get(ROOT_MARK) is not None or child.get(KEEP_MARK) is not None:
+                stack.append(child)  # a site override named it (or something inside it)
+                continue
             if tag in _HARD_DROP:
                 doomed.append(child)
                 continue
@@ -669,20 +677,43 @@ def _cross_check(blocks: list[Block], every: list[Block], article_body: str) -> 
 # ---------------------------------------------------------------- entry point
 
 
-def extract_blocks(doc: etree._Element, *, article_body: str | None = None) -> list[Block]:
-    """Main content of `doc` (a private copy: it is modified) as Blocks in reading order."""
+def _mark_roots(roots: list[etree._Element]) -> list[etree._Element]:
+    """Override roots in document order, outermost only, marked so pruning keeps them."""
+    chosen = set(roots)
+    outer = [el for el in roots if not any(a in chosen for a in el.iterancestors())]
+    for el in outer:
+        el.set(ROOT_MARK, "1")
+        for a in el.iterancestors():
+            a.set(KEEP_MARK, "1")
+    return outer
+
+
+def extract_blocks(
+    doc: etree._Element,
+    *,
+    article_body: str | None = None,
+    roots: list[etree._Element] | None = None,
+) -> list[Block]:
+    """Main content of `doc` (a private copy: it is modified) as Blocks in reading order.
+
+    `roots`, elements of `doc` in document order (a site override's body selectors),
+    replace the scoring step: furniture inside them is still pruned and comment
+    sections are still set aside, but the choice of container is theirs.
+    """
     body = doc.find("body")
     if body is None:
         body = doc
+    forced = _mark_roots(roots) if roots else []
     comment_sections = _prune(body)
-    roots = _choose_roots(body)
-    base_ctx = _ancestor_context(roots[0].getparent()) if roots[0].getparent() is not None else ""
+    chosen = forced or _choose_roots(body)
+    first_parent = chosen[0].getparent()
+    base_ctx = _ancestor_context(first_parent) if first_parent is not None else ""
     base = base_ctx.split()
     emitter = _Emitter()
-    for root in roots:
+    for root in chosen:
         emitter.walk(root, list(base))
     blocks = emitter.blocks
-    if article_body:
+    if article_body and not forced:
         whole = _Emitter()
         whole.walk(body, [])
         index = {(b.text, b.kind): b for b in blocks}

@@ -51,6 +51,10 @@ class Metadata:
     jsonld: list[dict] = field(default_factory=list)
     #: JSON-LD articleBody, if the publisher gave one (a cross-check for the body)
     article_body: str | None = None
+    #: every JSON-LD @type on the page (lower case) and og:type: what the publisher
+    #: says the page is (for the page-type classifier)
+    schema_types: set[str] = field(default_factory=set)
+    og_type: str | None = None
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -342,7 +346,9 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
     objects = jsonld_objects(tree)
     articles = article_objects(objects)
     meta.jsonld = articles
+    meta.schema_types = {t for o in objects for t in _types(o)}
     metas = _metas(tree)
+    meta.og_type = _first(metas, "og:type")
     art = articles[0] if articles else {}
     host = urlsplit(url).hostname or ""
 
@@ -384,7 +390,7 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
     if not raw_authors:
         raw_authors = [
             v
-            for key in ("article:author", "author", "dc.creator", "dcterms.creator", "byl")
+            for key in ("article:author", "author", "dc.creator", "dcterms.creator")
             for v in metas.get(key, [])
         ]
         raw_authors += [

@@ -1,0 +1,367 @@
+"""Is this page an article at all? Listings, error pages, login walls, near-empty pages.
+
+A crawler fetches plenty of pages that are not articles: section fronts and
+paginated listings reached through links, 404 pages served with status 200, login
+and paywall pages, JavaScript shells. Storing them as articles pollutes everything
+downstream, so `classify` names the page's kind from general signals only:
+
+* listing: repeated teaser units (a headline link, perhaps a snippet, a date, an
+  image) outweigh the page's own running text; og:type / JSON-LD say what the
+  publisher thinks the page is and move the thresholds, never decide alone;
+* error_page: an error title or top heading ("404", "Page not found", "Seite nicht
+  gefunden", "Сторінку не знайдено"…) on a page with little text;
+* login_wall: a password form or a "subscribe to continue reading" style notice on
+  a page with little article text (a paywall teaser is not the article);
+* no_article_body: (nearly) no text at all, the same reason the boilerplate stage
+  gives a page whose cleaned body is too short.
+
+Everything else is an article. The classifier errs towards "article": a real
+article classified otherwise is lost, a listing classified as an article is merely
+stored with a poor body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from newsbot.extraction.metadata import ARTICLE_TYPES
+from newsbot.items import Block
+
+ARTICLE = "article"
+LISTING = "listing"
+ERROR_PAGE = "error_page"
+LOGIN_WALL = "login_wall"
+#: near-empty: named like the boilerplate stage's reason for too little text
+EMPTY = "no_article_body"
+PAGE_TYPES = (ARTICLE, LISTING, ERROR_PAGE, LOGIN_WALL, EMPTY)
+
+#: fewer characters of text than this in the main content: nothing to store
+MIN_TEXT_CHARS = 80
+
+_WS = re.compile(r"\s+")
+_COMMENT_MARK = "nb-comments"
+
+# ---------------------------------------------------------------- vocabularies
+
+_CODE = r"(?:40[0134]|410|50[0234])"
+_ERR_WORD = r"(?:error|fehler|erreur|errore|error|ошибка|помилка|błąd|fout|fel)"
+_ERROR_TITLE = re.compile(
+    # the code alone ("404", "Error 404", "404 | Site")
+    rf"^\W*(?:{_ERR_WORD}\s*)?{_CODE}\s*(?:[|–—:·-]|$)"
+    rf"|\b{_ERR_WORD}\s*[-:]?\s*{_CODE}\b"
+    rf"|\b{_CODE}\s*[-–:]?\s*(?:{_ERR_WORD}|not found|page not found)\b"
+    r"|\bpage (?:was )?not found\b|\bpage (?:cannot|can't|could not|couldn't) be found\b"
+    r"|\b(?:this |the )?page (?:does not|doesn't|no longer) exists?\b"
+    r"|\bpage introuvable\b|\bpage non trouvée\b"
+    r"|\bseite nicht gefunden\b|\bseite (?:existiert nicht|wurde nicht gefunden)\b"
+    r"|\bp[aá]gina no encontrada\b|\bp[aá]gina n[aã]o encontrada\b|\bpagina non trovata\b"
+    r"|\bpagina niet gevonden\b|\bstrony nie znaleziono\b|\bnie znaleziono strony\b"
+    r"|\bsidan (?:kunde inte hittas|hittades inte)\b"
+    r"|\bстраница не найдена\b|\bстраница не существует\b|\bсторінк[уа] не знайдено\b"
+    r"|\bсторінка не знайдена\b|\bсторінки не існує\b"
+    r"|^\W*(?:not found|internal server error|service unavailable|bad gateway|access denied|"
+    r"forbidden|oops!?)\W*(?:[|–—·-]|$)"
+    r"|\boops!? (?:something went wrong|we can't find)\b",
+    re.IGNORECASE,
+)
+
+_WALL = re.compile(
+    r"\b(?:subscribe|sign in|log ?in|register|sign up|become a (?:member|subscriber))"
+    r"(?: now| today| for free)? to (?:continue reading|read (?:the|this|more|on)|keep reading|"
+    r"continue|unlock|access (?:this|the))\b"
+    r"|\bto (?:continue|keep) reading,? (?:please )?(?:subscribe|sign in|log ?in|register)\b"
+    r"|\bcontinue reading with\b"
+    r"|\b(?:this|the) (?:article|story|content|post) is (?:only )?(?:available|reserved|exclusive)"
+    r" (?:to|for) (?:paying )?(?:subscribers|members)\b"
+    r"|\b(?:subscribers?|members?)[- ]only (?:content|article|story)\b"
+    r"|\bcreate (?:a|your) free account to (?:continue|read)\b"
+    r"|\bjetzt (?:abonnieren|registrieren) und weiterlesen\b|\bweiterlesen mit\b"
+    r"|\bpour lire la suite\b|\bréservé aux abonnés\b"
+    r"|\bsuscr[ií]bete para (?:seguir leyendo|continuar)\b"
+    r"|\bcontenido exclusivo para suscriptores\b"
+    r"|\bчтобы (?:продолжить чтение|читать дальше)\b|\bдля продовження читання\b"
+    r"|\bщоб (?:продовжити читання|читати далі)\b|\bдоступно лише (?:для )?передплатникам\b",
+    re.IGNORECASE,
+)
+
+_NAV_TAGS = {"nav", "aside", "menu", "script", "style", "noscript", "form"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKISH = _HEADINGS | {
+    "p",
+    "li",
+    "div",
+    "td",
+    "dd",
+    "dt",
+    "section",
+    "article",
+    "figure",
+    "figcaption",
+    "ul",
+    "ol",
+    "main",
+    "body",
+    "blockquote",
+    "table",
+    "tr",
+}
+_WORD = re.compile(r"\w+")
+_LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
+
+
+@dataclass
+class PageType:
+    kind: str = ARTICLE
+    reason: str = ""
+
+
+def _text(el: etree._Element) -> str:
+    try:
+        return _WS.sub(" ", el.text_content()).strip()
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _in_furniture(el: etree._Element) -> bool:
+    """Inside site navigation, a sidebar, or the page's own header/footer."""
+    ancestors = list(el.iterancestors())
+    for i, a in enumerate(ancestors):
+        if a.tag in _NAV_TAGS or (a.get("role") or "").lower() in ("navigation", "banner"):
+            return True
+        if a.tag in ("header", "footer") and not any(
+            x.tag in ("article", "main") for x in ancestors[i + 1 :]
+        ):
+            return True
+    return False
+
+
+def _own_inline_text(block: etree._Element) -> str:
+    """A block's text without the text of block-level descendants (its "line")."""
+    parts = [block.text or ""]
+    for child in block:
+        if isinstance(child.tag, str) and child.tag not in _BLOCKISH:
+            parts.append(child.text_content() or "")
+        parts.append(child.tail or "")
+    return _WS.sub(" ", "".join(parts)).strip()
+
+
+def _headline_like(text: str) -> bool:
+    words = _WORD.findall(text)
+    if len(text) > 250:
+        return False
+    if len(words) >= 3 and len(text) >= 25:
+        return True
+    # scripts without spaces between words
+    return len(text) >= 12 and sum(1 for ch in text if ord(ch) > 0x2E80) >= 8
+
+
+def _headline_links(body: etree._Element) -> dict[etree._Element, str]:
+    """Links that stand as a headline: in a heading, or alone on their line."""
+    found: dict[etree._Element, str] = {}
+    for a in body.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        text = _text(a)
+        if not _headline_like(text) or _in_furniture(a):
+            continue
+        block = None
+        for anc in a.iterancestors():
+            if anc.tag in _BLOCKISH:
+                block = anc
+                break
+        if block is None:
+            continue
+        heading = block.tag in _HEADINGS or any(
+            d.tag in _HEADINGS for d in a.iterdescendants() if isinstance(d.tag, str)
+        )
+        line = _own_inline_text(block)
+        if heading or len(text) >= 0.6 * max(len(line), 1):
+            found[a] = href.split("#", 1)[0]
+    return found
+
+
+@dataclass
+class _Teasers:
+    count: int = 0
+    #: characters in teaser units, bare link lines counted at half weight
+    chars: float = 0.0
+    texts: tuple[str, ...] = ()
+
+
+def _teasers(body: etree._Element) -> _Teasers:
+    """Teaser units: the largest element around a headline link holding no other one."""
+    links = _headline_links(body)
+    if len(links) < 2:
+        return _Teasers()
+    # distinct targets below each element (a teaser links its headline, image and
+    # "read more" to the same URL)
+    below: dict[etree._Element, set[str]] = {}
+    for a, href in links.items():
+        for anc in a.iterancestors():
+            below.setdefault(anc, set()).add(href)
+    units: dict[etree._Element, etree._Element] = {}
+    for a in links:
+        unit = a
+        for anc in a.iterancestors():
+            if len(below.get(anc, ())) > 1 or anc.tag in ("body", "html"):
+                break
+            unit = anc
+        units.setdefault(unit, a)
+    out = _Teasers()
+    texts: list[str] = []
+    for unit, a in units.items():
+        text = _text(unit)
+        if len(text) > 1200:
+            continue
+        # a teaser starts with its headline (after a date, a label or an image) and
+        # holds at most one paragraph of running text: anything else is content
+        if len(_text_before(unit, a)) > 80:
+            continue
+        running = sum(
+            1
+            for d in unit.iter("p", "div", "li", "blockquote", "dd")
+            if d is not unit and len(_own_inline_text(d)) >= 50 and d not in a.iterancestors()
+        )
+        if running >= 2:
+            continue
+        link_text = _text(a)
+        bare = len(text) <= len(link_text) + 25
+        out.count += 1
+        out.chars += len(text) * (0.5 if bare else 1.0)
+        texts.append(_WS.sub(" ", text))
+    out.texts = tuple(texts)
+    return out
+
+
+def _text_before(unit: etree._Element, a: etree._Element) -> str:
+    """Text of `unit` that comes before the link `a` in document order."""
+    out: list[str] = []
+
+    def walk(node: etree._Element) -> bool:
+        if node is a:
+            return True
+        out.append(node.text or "")
+        for child in node:
+            if walk(child):
+                return True
+            out.append(child.tail or "")
+        return False
+
+    walk(unit)
+    return _WS.sub(" ", "".join(out)).strip()
+
+
+def _schema(jsonld_types: set[str], og_type: str | None) -> tuple[bool, bool]:
+    """(the publisher calls it an article, the publisher calls it a listing)."""
+    og = (og_type or "").strip().lower()
+    article = bool(jsonld_types & ARTICLE_TYPES) or og.startswith("article")
+    listing = not article and (bool(jsonld_types & _LISTING_SCHEMA) or og == "website")
+    return article, listing
+
+
+def _running(blocks: list[Block], exclude: tuple[str, ...] = ()) -> list[str]:
+    """Running text among the main blocks (no comments, headings, captions, link lists)."""
+    out: list[str] = []
+    for b in blocks:
+        if _COMMENT_MARK in b.context or b.kind in ("h", "caption"):
+            continue
+        text = b.text.strip()
+        if len(text) < 30 or b.link_density > 0.5:
+            continue
+        if exclude and any(text in t for t in exclude):
+            continue
+        out.append(text)
+    return out
+
+
+def classify(
+    tree: etree._Element,
+    blocks: list[Block],
+    *,
+    title: str | None,
+    jsonld_types: set[str] = frozenset(),  # type: ignore[assignment]
+    og_type: str | None = None,
+    forced_body: bool = False,
+) -> PageType:
+    """The page's kind, with a short human reason when it is not an article."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    main = [b for b in blocks if _COMMENT_MARK not in b.context]
+    main_chars = sum(len(b.text) for b in main)
+    if forced_body:  # a site override names the article's container: trust it
+        return PageType() if main_chars >= MIN_TEXT_CHARS else _empty(main_chars)
+
+    running = sum(len(t) for t in _running(main))
+    h1 = body.find(".//h1")
+    headings = [title or ""]
+    doc_title = tree.find(".//title")
+    if doc_title is not None:
+        headings.append(_text(doc_title))
+    if h1 is not None:
+        headings.append(_text(h1))
+    for heading in headings:
+        if heading and _ERROR_TITLE.search(heading) and running < 1000:
+            return PageType(ERROR_PAGE, heading[:80])
+
+    # the notice is often in an element the body extractor prunes (class "paywall")
+    wall_blocks = [b.text for b in main if _WALL.search(b.text) and len(b.text) < 400]
+    for el in body.iter("p", "div", "h2", "h3", "h4", "span", "li", "section", "strong"):
+        line = _own_inline_text(el)
+        if (
+            10 < len(line) < 400
+            and _WALL.search(line)
+            and line not in wall_blocks
+            and not _in_furniture(el)
+            and not _in_hidden(el)
+        ):
+            wall_blocks.append(line)
+    password = any(
+        (i.get("type") or "").lower() == "password" and not _in_hidden(i)
+        for i in body.iter("input")
+    )
+    if wall_blocks or password:
+        text = running - sum(len(t) for t in wall_blocks if any(t in b.text for b in main))
+        limit = 700 if wall_blocks else 300
+        if text < limit:
+            what = wall_blocks[0][:80] if wall_blocks else "password form"
+            return PageType(LOGIN_WALL, f"{what} ({text} characters of text)")
+
+    is_article, is_listing = _schema(jsonld_types, og_type)
+    teasers = _teasers(body)
+    if teasers.count >= 2:
+        own_texts = _running(main, teasers.texts)
+        own = sum(len(t) for t in own_texts)
+        # the page's own text reads like an article: two or more real paragraphs
+        body_like = sum(1 for t in own_texts if len(t) >= 80) >= 2
+        reason = f"{teasers.count} teasers, {own} characters of own text"
+        if is_listing and not body_like:
+            listing = teasers.chars >= own
+        elif body_like:
+            factor = 2 if is_listing else 3
+            listing = not is_article and teasers.count >= 6 and teasers.chars >= factor * own
+        elif is_article:
+            listing = teasers.count >= 5 and teasers.chars >= 2 * own
+        else:
+            listing = (teasers.count >= 3 or own < 200) and teasers.chars >= 1.5 * own
+        if listing:
+            return PageType(LISTING, reason)
+    if main_chars < MIN_TEXT_CHARS:
+        return _empty(main_chars)
+    return PageType()
+
+
+def _empty(chars: int) -> PageType:
+    return PageType(EMPTY, f"{chars} characters of text")
+
+
+def _in_hidden(el: etree._Element) -> bool:
+    for a in el.iterancestors():
+        style = (a.get("style") or "").replace(" ", "").lower()
+        if a.get("hidden") is not None or "display:none" in style:
+            return True
+    return False
