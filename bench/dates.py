@@ -1,22 +1,31 @@
-"""Publication-date benchmark: newsbot.dates against htmldate on hand-labelled pages.
+"""Publication-date benchmark: newsbot.dates against htmldate on labelled pages.
 
-The pages in bench/dates_data/ were written for this repository (14 languages,
-with traps: comment/related/sidebar dates, a masthead "today" date, year-less
-and relative dates, a page without any date). labels.json holds the truth.
+The default set is bench/dates_data/: 24 hand-written pages plus 240 written by
+bench/dates_data/generate.py (15 locales, 18 CMS templates, every evidence kind,
+traps real pages have; see that script). labels.json holds the truth, computed
+by the generator from what it wrote, never from newsbot.
+
+Label file: {"fetched_at": ISO, "pages": [{"file", "url", "language", "timezone",
+"published", "modified", "hints": {"published", "modified", "via"}, "headers":
+{"Last-Modified": ...}, "kind", "traps", "fetched_at"}]}; only file/url/published
+are required.
 
 Metrics, over all pages:
-  day accuracy     predicted day == true day (a correct None counts as right)
+  day accuracy     predicted day == true day (a correct None counts as right).
+                   A predicted instant is read in the truth's own offset (the
+                   day a reader of the page sees); a day-only answer as given.
   minute accuracy  same instant to the minute, over pages whose truth has a time
   wrong-date rate  a date was returned and it is not the true day (incl. a date
                    for a page that has none)
   coverage         share of pages with a true date that got any date
   ms/page          median wall time per page after a warm-up pass
 
-newsbot's time covers collect_candidates + resolve_dates on an already parsed
-tree (what the dates stage adds); htmldate parses the HTML itself, so its time
-includes parsing. htmldate gives days only (outputformat '%Y-%m-%d').
+newsbot's ms/page is the dates stage: collect_candidates + resolve_dates on an
+already parsed tree; "ms/page +parse" adds lxml parsing and JSON-LD extraction
+(what htmldate's time includes). htmldate (find_date(html, original_date=True))
+gives days only; it gets the URL too, but no hints or headers (it takes none).
 
-Usage: python bench/dates.py [DATA_DIR] [--show]
+Usage: python bench/dates.py [DATA_DIR] [--pages DIR --labels FILE] [--show] [--all]
 """
 
 from __future__ import annotations
@@ -28,15 +37,17 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsbot.dates import collect_candidates, resolve_dates
+from newsbot.extraction.metadata import article_objects, jsonld_objects
 from newsbot.items import Hints
 
 DEFAULT_DATA = Path(__file__).resolve().parent / "dates_data"
@@ -52,6 +63,9 @@ class Page:
     fetched_at: datetime
     truth: str | None
     hints: Hints | None
+    headers: dict[str, str] = field(default_factory=dict)
+    kind: str = "?"
+    traps: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,61 +73,56 @@ class Prediction:
     day: date | None
     instant: datetime | None  # None when the tool gives only a day
     ms: float
+    ms_total: float = 0.0
 
 
-def load(data_dir: Path) -> list[Page]:
-    labels = json.loads((data_dir / "labels.json").read_text(encoding="utf-8"))
-    fetched = datetime.fromisoformat(labels["fetched_at"])
+def load(pages_dir: Path, labels_file: Path) -> list[Page]:
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))
+    fetched = datetime.fromisoformat(labels.get("fetched_at") or datetime.now(UTC).isoformat())
     pages = []
     for item in labels["pages"]:
-        hints = Hints(**item["hints"]) if item.get("hints") else None
+        hints = None
+        if item.get("hints"):
+            h = item["hints"]
+            hints = Hints(
+                published=h.get("published"), modified=h.get("modified"), via=h.get("via")
+            )
+        raw = (pages_dir / item["file"]).read_bytes()
+        at = datetime.fromisoformat(item["fetched_at"]) if item.get("fetched_at") else fetched
         pages.append(
             Page(
                 name=item["file"],
-                html=(data_dir / item["file"]).read_text(encoding="utf-8"),
-                url=item["url"],
+                html=raw.decode("utf-8", "replace"),
+                url=item.get("url") or "",
                 language=item.get("language"),
                 timezone=item.get("timezone"),
-                fetched_at=fetched,
+                fetched_at=at if at.tzinfo else at.replace(tzinfo=UTC),
                 truth=item.get("published"),
                 hints=hints,
+                headers=dict(item.get("headers") or {}),
+                kind=item.get("kind") or "?",
+                traps=list(item.get("traps") or []),
             )
         )
     return pages
 
 
-def jsonld_articles(tree: lxml.html.HtmlElement) -> list[dict]:
-    """JSON-LD objects flattened out of @graph (what the extractor hands the dates module)."""
-    out: list[dict] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        stack = data if isinstance(data, list) else [data]
-        while stack:
-            obj = stack.pop(0)
-            if isinstance(obj, dict):
-                graph = obj.get("@graph")
-                if isinstance(graph, list):
-                    stack.extend(graph)
-                else:
-                    out.append(obj)
-    return out
-
-
 def run_newsbot(page: Page) -> Prediction:
+    t0 = time.perf_counter()
     tree = lxml.html.fromstring(page.html)
-    jsonld = jsonld_articles(tree)
+    jsonld = article_objects(jsonld_objects(tree))  # what the extractor hands the dates stage
     start = time.perf_counter()
-    cands = collect_candidates(tree, page.url, jsonld=jsonld, headers={}, hints=page.hints)
+    cands = collect_candidates(
+        tree, page.url, jsonld=jsonld, headers=page.headers, hints=page.hints
+    )
     pub, _ = resolve_dates(
         cands, fetched_at=page.fetched_at, timezone=page.timezone, language=page.language
     )
-    ms = (time.perf_counter() - start) * 1000
+    end = time.perf_counter()
+    ms, total = (end - start) * 1000, (end - t0) * 1000
     if pub is None:
-        return Prediction(None, None, ms)
-    return Prediction(pub.as_date(), None if pub.date_only else pub.value, ms)
+        return Prediction(None, None, ms, total)
+    return Prediction(pub.as_date(), None if pub.date_only else pub.value, ms, total)
 
 
 def run_htmldate(page: Page) -> Prediction:
@@ -122,16 +131,19 @@ def run_htmldate(page: Page) -> Prediction:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        found = find_date(
-            page.html,
-            url=page.url,
-            original_date=True,
-            outputformat="%Y-%m-%d",
-            max_date=page.fetched_at.strftime("%Y-%m-%d"),
-        )
+        try:
+            found = find_date(
+                page.html,
+                url=page.url,
+                original_date=True,
+                outputformat="%Y-%m-%d",
+                max_date=page.fetched_at.strftime("%Y-%m-%d"),
+            )
+        except Exception:
+            found = None
     ms = (time.perf_counter() - start) * 1000
     day = date.fromisoformat(found) if found else None
-    return Prediction(day, None, ms)
+    return Prediction(day, None, ms, ms)
 
 
 def truth_of(page: Page) -> tuple[date | None, datetime | None]:
@@ -143,84 +155,150 @@ def truth_of(page: Page) -> tuple[date | None, datetime | None]:
     return value.date(), value
 
 
-def evaluate(
-    pages: list[Page], tool: Callable[[Page], Prediction], repeats: int = 5
-) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
+def predicted_day(page: Page, pred: Prediction) -> date | None:
+    """The day as the page's reader would see it: an instant is read in the truth's offset."""
+    if pred.instant is None:
+        return pred.day
+    _, t_instant = truth_of(page)
+    if t_instant is not None and t_instant.tzinfo is not None:
+        return pred.instant.astimezone(t_instant.tzinfo).date()
+    if page.timezone:
+        try:
+            return pred.instant.astimezone(ZoneInfo(page.timezone)).date()
+        except (KeyError, ValueError):
+            pass
+    return pred.day
+
+
+@dataclass
+class Outcome:
+    page: Page
+    pred: Prediction
+    day: date | None
+    ok: bool
+    wrong: bool
+    minute_ok: bool | None  # None: truth has no time
+
+
+def score(pages: list[Page], tool: Callable[[Page], Prediction], repeats: int = 5) -> list[Outcome]:
     for page in pages:  # warm-up: caches, lazy imports, dateparser locales
         tool(page)
-    times: list[float] = []
-    preds: list[Prediction] = []
+    out = []
     for page in pages:
         runs = [tool(page) for _ in range(repeats)]
-        times.append(statistics.median(r.ms for r in runs))
-        preds.append(runs[0])
-
-    n = len(pages)
-    day_ok = minute_ok = minute_n = wrong = covered = dated = 0
-    rows = []
-    for page, pred in zip(pages, preds, strict=True):
+        pred = runs[0]
+        pred.ms = statistics.median(r.ms for r in runs)
+        pred.ms_total = statistics.median(r.ms_total for r in runs)
         t_day, t_instant = truth_of(page)
-        if t_day is not None:
-            dated += 1
-            covered += pred.day is not None
-        if pred.day == t_day:
-            day_ok += 1
-        elif pred.day is not None:
-            wrong += 1
+        day = predicted_day(page, pred)
+        minute_ok = None
         if t_instant is not None:
-            minute_n += 1
-            if pred.instant is not None:
-                delta = abs(pred.instant.astimezone(UTC) - t_instant.astimezone(UTC))
-                minute_ok += delta.total_seconds() < 60
-        got = pred.instant.isoformat() if pred.instant else (str(pred.day) if pred.day else "-")
-        mark = "ok" if pred.day == t_day else "WRONG" if pred.day else "miss"
-        rows.append((page.name, f"{page.truth or '-'}", f"{got} {mark}"))
-    return (
-        {
-            "day accuracy": day_ok / n,
-            "minute accuracy": minute_ok / minute_n if minute_n else float("nan"),
-            "wrong-date rate": wrong / n,
-            "coverage": covered / dated if dated else float("nan"),
-            "ms/page": statistics.median(times),
-        },
-        rows,
-    )
+            minute_ok = pred.instant is not None and (
+                abs(pred.instant.astimezone(UTC) - t_instant.astimezone(UTC)).total_seconds() < 60
+            )
+        out.append(
+            Outcome(page, pred, day, day == t_day, day is not None and day != t_day, minute_ok)
+        )
+    return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--show", action="store_true", help="print per-page results")
-    args = parser.parse_args(argv)
-    pages = load(args.data_dir)
-    langs = sorted({(p.language or "?").split("-")[0] for p in pages})
-    print(f"{len(pages)} pages, {len(langs)} languages: {' '.join(langs)}")
+def metrics(outcomes: list[Outcome]) -> dict[str, float]:
+    n = len(outcomes)
+    dated = [o for o in outcomes if o.page.truth is not None]
+    timed = [o for o in outcomes if o.minute_ok is not None]
+    nan = float("nan")
+    return {
+        "day accuracy": sum(o.ok for o in outcomes) / n if n else nan,
+        "minute accuracy": sum(bool(o.minute_ok) for o in timed) / len(timed) if timed else nan,
+        "wrong-date rate": sum(o.wrong for o in outcomes) / n if n else nan,
+        "coverage": sum(o.pred.day is not None for o in dated) / len(dated) if dated else nan,
+        "ms/page": statistics.median(o.pred.ms for o in outcomes) if n else nan,
+        "ms/page +parse": statistics.median(o.pred.ms_total for o in outcomes) if n else nan,
+    }
 
-    results = {}
-    details = {}
-    for name, tool in (("newsbot", run_newsbot), ("htmldate", run_htmldate)):
-        results[name], details[name] = evaluate(pages, tool)
 
-    metrics = list(results["newsbot"])
+def table(results: dict[str, list[Outcome]]) -> None:
+    ours = metrics(results["newsbot"])
+    theirs = metrics(results["htmldate"])
     print(f"\n{'metric':<18}{'newsbot':>12}{'htmldate':>12}")
-    for metric in metrics:
+    for metric in ours:
         cells = []
-        for name in results:
-            v = results[name][metric]
-            if name == "htmldate" and metric == "minute accuracy":
-                cells.append(f"{'n/a':>12}")
-            elif metric == "ms/page":
+        for name, m in (("newsbot", ours), ("htmldate", theirs)):
+            v = m[metric]
+            if name == "htmldate" and metric in ("minute accuracy", "ms/page"):
+                cells.append(f"{'n/a':>12}" if metric == "minute accuracy" else f"{v:>12.2f}")
+            elif metric.startswith("ms/page"):
                 cells.append(f"{v:>12.2f}")
             else:
                 cells.append(f"{v:>11.1%} ")
         print(f"{metric:<18}{''.join(cells)}")
+    timed = sum(o.minute_ok is not None for o in results["newsbot"])
+    nodate = sum(o.page.truth is None for o in results["newsbot"])
+    print(f"({timed} pages with a gold time, {nodate} with no trustworthy date)")
+
+
+def breakdown(
+    title: str, results: dict[str, list[Outcome]], key: Callable[[Page], list[str]]
+) -> None:
+    groups: dict[str, list[int]] = {}
+    for i, o in enumerate(results["newsbot"]):
+        for k in key(o.page):
+            groups.setdefault(k, []).append(i)
+    print(f"\n{title:<22}{'n':>4}  {'day acc':>15}  {'wrong':>15}  {'minute':>7}")
+    print(f"{'':<22}{'':>4}  {'newsbot htmld':>15}  {'newsbot htmld':>15}  {'newsbot':>7}")
+    for k in sorted(groups, key=lambda g: (-len(groups[g]), g)):
+        idx = groups[k]
+        a = metrics([results["newsbot"][i] for i in idx])
+        b = metrics([results["htmldate"][i] for i in idx])
+        minute = a["minute accuracy"]
+        mtxt = "   -" if minute != minute else f"{minute:>6.0%}"
+        print(
+            f"{k:<22}{len(idx):>4}  {a['day accuracy']:>7.0%}{b['day accuracy']:>6.0%}  "
+            f"{a['wrong-date rate']:>7.0%}{b['wrong-date rate']:>6.0%}  {mtxt:>7}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "data_dir", nargs="?", type=Path, help="pages + labels.json (default bench/dates_data)"
+    )
+    parser.add_argument("--pages", type=Path, help="folder the label file's paths are relative to")
+    parser.add_argument("--labels", type=Path, help="label file (default PAGES/labels.json)")
+    parser.add_argument(
+        "--show", action="store_true", help="breakdowns (evidence kind, language, trap) + misses"
+    )
+    parser.add_argument("--all", action="store_true", help="with --show: list every page")
+    args = parser.parse_args(argv)
+    pages_dir = args.pages or args.data_dir or DEFAULT_DATA
+    labels_file = args.labels or pages_dir / "labels.json"
+    pages = load(pages_dir, labels_file)
+    langs = sorted({(p.language or "?").split("-")[0] for p in pages})
+    print(f"{len(pages)} pages, {len(langs)} languages: {' '.join(langs)}")
+
+    results = {
+        "newsbot": score(pages, run_newsbot),
+        "htmldate": score(pages, run_htmldate),
+    }
+    table(results)
 
     if args.show:
+        breakdown("evidence kind", results, lambda p: [p.kind])
+        breakdown("language", results, lambda p: [(p.language or "?").split("-")[0]])
+        breakdown("trap", results, lambda p: p.traps or ["(none)"])
         print()
-        for (page, truth, ours), (_, _, theirs) in zip(
-            details["newsbot"], details["htmldate"], strict=True
-        ):
-            print(f"{page:<24} truth {truth:<26} newsbot {ours:<36} htmldate {theirs}")
+        for o, h in zip(results["newsbot"], results["htmldate"], strict=True):
+            if o.ok and (o.minute_ok is not False) and not args.all:
+                continue
+            got = o.pred.instant.isoformat() if o.pred.instant else str(o.pred.day or "-")
+            mark = "ok" if o.ok else "WRONG" if o.wrong else "miss"
+            if o.ok and o.minute_ok is False:
+                mark = "ok/minute"
+            theirs = f"{h.day or '-'} {'ok' if h.ok else 'WRONG' if h.wrong else 'miss'}"
+            print(
+                f"{o.page.name:<46} truth {o.page.truth or '-':<26} "
+                f"newsbot {got:<26} {mark:<9} htmldate {theirs}"
+            )
     return 0
 
 

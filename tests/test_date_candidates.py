@@ -230,3 +230,58 @@ def test_odd_inputs_do_not_raise() -> None:
         DateCandidate("5", "modified", "jsonld", "dateModified")
     ]
     assert collect_candidates(tree, "http://[::1", jsonld=[], headers={"x": "y"}) == []
+
+
+def test_teaser_lists_without_telling_classes_are_weak() -> None:
+    html = """<html><body><main><article class="story"><h1>Bridge reopens</h1>
+    <p>Text of the story.</p></article>
+    <section class="b-top-table-list"><ul>
+      <li><a href="/news/1">Storm leaves thousands without power</a>
+        <time datetime="2024-03-09T10:00:00Z">Mar 9</time></li>
+      <li><a href="/news/2">Library extends its opening hours</a>
+        <time datetime="2024-03-08T10:00:00Z">Mar 8</time></li></ul></section>
+    </main></body></html>"""
+    cands = collect(html, "https://ex.com/2019/09/29/bridge")
+    assert {c.evidence for c in cands if c.raw.startswith("2024")} == {"text"}
+    assert dates(html, "https://ex.com/2019/09/29/bridge")[0] == "2019-09-29"
+
+
+def test_date_line_next_to_the_headline() -> None:
+    html = """<html><body><div class="top-bar">Sunday, March 10, 2024</div>
+    <article><header><h1>Bridge reopens</h1><p class="subtitle">December 25, 2021</p></header>
+    <p>The council first discussed the plan on March 2, 2017.</p></article></body></html>"""
+    assert dates(html, timezone="America/New_York") == ("2021-12-25", None)
+
+
+def test_entry_date_updated_class_is_the_post_date() -> None:
+    html = """<html><body><article><h1>T</h1><span class="td-post-date">
+    <time class="entry-date updated td-module-date"
+      datetime="2023-11-25T06:20:26+01:00">25 Nov</time>
+    </span></article></body></html>"""
+    assert triples(collect(html))[0] == ("2023-11-25T06:20:26+01:00", "published", "time")
+
+
+def test_utc_stamp_on_local_wall_time_takes_the_page_offset() -> None:
+    html = """<html><head>
+    <meta property="article:published_time" content="2022-07-31T23:40:00+00:00">
+    </head><body><article><h1>T</h1>
+    <time datetime="2022-07-31T23:40:00+03:00">31 July 2022, 23:40</time>
+    </article></body></html>"""
+    assert dates(html)[0] == "2022-07-31T23:40:00+03:00"
+
+
+def test_zone_less_times_read_in_the_page_or_language_zone() -> None:
+    page = """<html><body><article><h1>T</h1><time>31.07.2022, 23:40</time></article>
+    <ol class="comment-list"><li><time datetime="2022-08-01T10:00:00+03:00">x</time></li></ol>
+    </body></html>"""
+    assert dates(page, language="en")[0] == "2022-07-31T23:40:00+03:00"
+    lone = "<html><body><article><h1>T</h1><time>31.07.2022, 23:40</time></article></body></html>"
+    assert dates(lone, language="uk")[0] == "2022-07-31T23:40:00+03:00"
+    assert dates(lone, language="en")[0] == "2022-07-31T23:40:00+00:00"  # no zone to infer
+
+
+def test_cjk_update_label() -> None:
+    html = """<html><body><article><h1>T</h1><time>2022-12-10 07:12</time>
+    <time class="x" datetime="2022-12-11T03:29:12+08:00">最后更新： 2022-12-11 03:29</time>
+    </article></body></html>"""
+    assert dates(html, language="zh") == ("2022-12-10T07:12:00+08:00", "2022-12-11T03:29:12+08:00")

@@ -327,3 +327,12 @@ def test_same_instant_in_two_offsets_is_one_day_without_configured_zone() -> Non
     pub, _ = resolve_dates(cands, fetched_at=FETCHED, language="en")
     assert pub is not None
     assert pub.isoformat() == "2023-11-02T20:15:00-04:00"
+
+
+def test_evening_hours_keep_their_time() -> None:
+    for raw, lang, want in [
+        ("22 Mart 2023, 23:20", "tr", "2023-03-22T23:20:00+03:00"),
+        ("Dodano: 22 czerwca 2020, 20:13 CEST", "pl", "2020-06-22T20:13:00+02:00"),
+    ]:
+        got = parse_date(raw, fetched_at=FETCHED, timezone="Europe/Istanbul", language=lang)
+        assert got is not None and got.isoformat() == want, raw

@@ -87,7 +87,8 @@ _BYLINE_AREA = re.compile(
     r"info|details|author|publicerad|publicado|publie",
     re.I,
 )
-_MODIFIED_CLASS = re.compile(r"updated|modified|last-?mod|aktualisiert|revised", re.I)
+_MODIFIED_CLASS = re.compile(r"updated|\bupdate\b|modified|last-?mod|aktualisiert|revised", re.I)
+_EXPLICIT_MODIFIED = re.compile(r"modif|last-?mod|revised|aktualisiert", re.I)
 _PUBLISHED_CLASS = re.compile(r"publish|posted|pubdate|entry-date|created|dateline", re.I)
 
 #: visible labels before a date, in many languages → role
@@ -112,9 +113,11 @@ _LABELS = [
         r"created(?:\s+on)?|date",
     ),
 ]
+#: CJK labels: no spaces between words, so no word-boundary test
+_CJK_LABELS = {"modified": "更新", "published": "发布|發佈|發布|公開|配信|掲載|发表|發表|投稿"}
 _LABEL_RE = re.compile(
     "|".join(
-        f"(?P<{role}{i}>(?<![^\\W\\d_])(?:{pat})(?![^\\W\\d_]))"
+        f"(?P<{role}{i}>(?<![^\\W\\d_])(?:{pat})(?![^\\W\\d_])|{_CJK_LABELS[role]})"
         for i, (role, pat) in enumerate(_LABELS)
     ),
     re.I,
@@ -173,6 +176,64 @@ def _area(el: Any) -> str:
         node = node.getparent()
         depth += 1
     return ""
+
+
+_HEADLINE_WORDS = re.compile(r"\S+")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_AUTHOR_LINK = re.compile(r"author|user|profile|member|autor|avtor", re.I)
+#: how many ancestors up a teaser (an item linking to another story) may hold the date
+TEASER_DEPTH = 4
+
+
+def _is_headline_link(a: Any, page_path: str) -> bool:
+    """A link whose text reads like another story's headline (not an author, not 'more')."""
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith("#") or a.get("rel") == "author":
+        return False
+    if _AUTHOR_LINK.search(href) or _AUTHOR_LINK.search(a.get("class") or ""):
+        return False
+    try:
+        path = urlsplit(href).path.rstrip("/")
+    except ValueError:
+        return False
+    if page_path and path == page_path:
+        return False  # a permalink to this very page (WordPress wraps the date in one)
+    text = _text(a)
+    if len(text) >= 25 or len(_HEADLINE_WORDS.findall(text)) >= 4:
+        return True
+    return len(text) >= 8 and len(_CJK_CHAR.findall(text)) >= 6
+
+
+def _teaser(el: Any, page_path: str) -> bool:
+    """The date belongs to a teaser: a small block (list item, card) that links to another
+    story by its headline, like related, most-read and next/previous lists. The block
+    holding the page's own headline (an h1) is never a teaser."""
+    node = el.getparent()
+    depth = 0
+    while node is not None and depth < TEASER_DEPTH:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("body", "html", "main") or next(node.iter("h1"), None) is not None:
+            return False
+        for a in node.iter("a"):
+            if el in a.iterancestors() or a is el:
+                continue
+            if _is_headline_link(a, page_path):
+                return True
+        node = node.getparent()
+        depth += 1
+    return False
+
+
+def _class_role(toks: str) -> str | None:
+    """Role named by class/id tokens. WordPress themes mark the post date 'entry-date
+    updated' (hAtom wants an 'updated' on every entry), so a published token wins
+    unless the element says 'modified' outright."""
+    if not toks:
+        return None
+    pub = _PUBLISHED_CLASS.search(toks) is not None
+    if _MODIFIED_CLASS.search(toks) and not (pub and _EXPLICIT_MODIFIED.search(toks) is None):
+        return "modified"
+    return "published" if pub else None
 
 
 def _label_role(text: str) -> str | None:
@@ -243,6 +304,62 @@ def _jsonld_candidates(jsonld: Iterable[Any]) -> list[DateCandidate]:
     return out
 
 
+def _path(url: str) -> str:
+    try:
+        return urlsplit(url or "").path.rstrip("/")
+    except ValueError:
+        return ""
+
+
+def _headline(tree: Any) -> Any:
+    """The page's own headline: the first h1 inside the article, else the first h1 not in
+    the site chrome (a logo h1 in the masthead is not it)."""
+    first = None
+    for h1 in tree.iter("h1"):
+        area = _area(h1)
+        if area == "article":
+            return h1
+        if first is None and area != "weak":
+            first = h1
+    return first
+
+
+#: sentence punctuation followed by more text, or ending a long line
+_SENTENCE = re.compile(r"[。！？]|[.!?](?:\s+\S|$)(?<=.{40})")
+#: siblings looked at on each side of the headline (and of its parent)
+NEAR_SIBLINGS = 3
+
+
+def _near_title_candidates(tree: Any, found: list[DateCandidate]) -> list[DateCandidate]:
+    """A short date line right above or below the headline ('14 March 2023' under the
+    h1, a date kicker above it): themes without date classes still put it there."""
+    h1 = _headline(tree)
+    if h1 is None:
+        return []
+    seen = {c.raw for c in found}
+    out: list[DateCandidate] = []
+    parent = h1.getparent()
+    for node in (h1, parent):
+        if node is None or not isinstance(node.tag, str) or node.tag in ("body", "main"):
+            continue
+        around = [*list(node.itersiblings(preceding=True))[:NEAR_SIBLINGS],
+                  *list(node.itersiblings())[:NEAR_SIBLINGS]]  # fmt: skip
+        for sib in around:
+            if not isinstance(sib.tag, str) or sib.tag in _SKIP_TAGS:
+                continue
+            text = _text(sib)
+            if not text or len(text) > 80 or text in seen or any(text in r for r in seen):
+                continue
+            if not _looks_like_date(text) or next(sib.iter("time"), None) is not None:
+                continue
+            if _SENTENCE.search(text):
+                continue  # a sentence of the story ('The council met on 3 May 2019.')
+            seen.add(text)
+            for role, seg in _label_segments(text, "unknown"):
+                out.append(DateCandidate(seg, role, "byline", "near-title@article"))
+    return out
+
+
 def _url_candidates(url: str) -> list[DateCandidate]:
     try:
         path = urlsplit(url or "").path
@@ -285,8 +402,15 @@ def _header_candidates(headers: Mapping[str, str] | None) -> list[DateCandidate]
     return []
 
 
-def _tree_candidates(tree: Any) -> list[DateCandidate]:
+def _tree_candidates(tree: Any, page_path: str = "") -> list[DateCandidate]:
     out: list[DateCandidate] = []
+
+    def area_of(el: Any) -> str:
+        area = _area(el)
+        if area != "weak" and _teaser(el, page_path):
+            return "weak"
+        return area
+
     seen_text: set[str] = set()
     texts = looked = 0
     try:
@@ -317,7 +441,7 @@ def _tree_candidates(tree: Any) -> list[DateCandidate]:
         if itemprop in ITEMPROP_ROLES:
             raw = (get("content") or get("datetime") or "").strip() or _text(el)[:MAX_TEXT_LEN]
             if raw:
-                weak = _area(el) == "weak"
+                weak = area_of(el) == "weak"
                 out.append(
                     DateCandidate(
                         raw,
@@ -329,20 +453,12 @@ def _tree_candidates(tree: Any) -> list[DateCandidate]:
             if tag != "time":
                 continue
         if tag == "time":
-            area = _area(el)
+            area = area_of(el)
             toks = _tokens(el)
-            role = "unknown"
-            if _MODIFIED_CLASS.search(toks):
-                role = "modified"
-            elif _PUBLISHED_CLASS.search(toks) or get("pubdate") is not None:
-                role = "published"
+            role = _class_role(toks) or ("published" if get("pubdate") is not None else "unknown")
             parent = el.getparent()
             if role == "unknown" and parent is not None:
-                ptoks = _tokens(parent)
-                if _MODIFIED_CLASS.search(ptoks):
-                    role = "modified"
-                elif _PUBLISHED_CLASS.search(ptoks):
-                    role = "published"
+                role = _class_role(_tokens(parent)) or role
             text = _text(el)[:MAX_TEXT_LEN]
             if role == "unknown" and text:
                 role = _label_role(text) or role
@@ -373,12 +489,8 @@ def _tree_candidates(tree: Any) -> list[DateCandidate]:
             continue
         if next(el.iter("time"), None) is not None:
             continue  # the <time> element itself is a better candidate
-        area = _area(el)
-        default = "unknown"
-        if _MODIFIED_CLASS.search(toks):
-            default = "modified"
-        elif _PUBLISHED_CLASS.search(toks):
-            default = "published"
+        area = area_of(el)
+        default = _class_role(toks) or "unknown"
         seen_text.add(text)
         weak = area == "weak"
         suffix = "@weak" if weak else ("@article" if area == "article" else "")
@@ -404,7 +516,8 @@ def collect_candidates(
     out: list[DateCandidate] = []
     for part in (
         lambda: _jsonld_candidates(jsonld),
-        lambda: _tree_candidates(tree),
+        lambda: _tree_candidates(tree, _path(url)),
+        lambda: _near_title_candidates(tree, out),
         lambda: _hint_candidates(hints),
         lambda: _url_candidates(url),
         lambda: _header_candidates(headers),

@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from datetime import timezone as fixed_tz
+from typing import Any
 
-from newsbot.dates.parse import _zone, parse_date
+from newsbot.dates.parse import _zone, language_zone, parse_date
 from newsbot.items import DateCandidate, PageDate
 
 #: base trust per evidence kind ("text" = weak: comments, sidebars, related links)
@@ -25,8 +26,8 @@ WEIGHTS: dict[str, int] = {
     "microdata": 80,
     "time": 65,
     "byline": 55,
-    "feed": 45,
-    "sitemap": 45,
+    "feed": 50,
+    "sitemap": 50,
     "url": 35,
     "http": 5,
     "text": 0,
@@ -65,6 +66,8 @@ def _weight(c: DateCandidate) -> int:
         w += 3
     if c.role == "unknown":
         w -= 5
+        if c.evidence in ("time", "byline") and "@article" not in key:
+            w -= 12  # an unlabelled date outside the article: below what a feed/sitemap said
     return w
 
 
@@ -95,6 +98,79 @@ def _page_offset(values: list[PageDate]) -> tzinfo | None:
     if not offsets:
         return None
     return fixed_tz(offsets.most_common(1)[0][0])
+
+
+#: a zone far from any page's, to tell a printed offset from a zone-less time
+_PROBE_ZONE = "Pacific/Kiritimati"
+
+
+def _naive(
+    cache: dict[str, PageDate | None], fetched_at: datetime, language: str | None
+) -> list[str]:
+    """Raw strings whose value depends on the zone they are read in (no offset printed)."""
+    out = []
+    for raw, d in cache.items():
+        if d is None:
+            continue
+        probe = parse_date(raw, fetched_at=fetched_at, timezone=_PROBE_ZONE, language=language)
+        if probe is not None and probe.value.utcoffset() != d.value.utcoffset():
+            out.append(raw)
+    return out
+
+
+def _zone_of_page(
+    cands: list[tuple[int, DateCandidate]],
+    cache: dict[str, PageDate | None],
+    language: str | None,
+) -> str | None:
+    """Without a configured zone: the offset the page's own dated markup prints most
+    (its CMS writes local time with the offset), else the zone its language is read in.
+
+    A 'Z' or +00:00 is not evidence (many CMSs serialise in UTC; zone-less times were
+    read as UTC, so they drop out here too); weak dates (comments, related lists) count,
+    since the same CMS printed them.
+    """
+    offsets: Counter = Counter()
+    for _, c in cands:
+        d = cache.get(c.raw)
+        if d is None or d.date_only or c.evidence in ("http", "feed", "url"):
+            continue
+        off = d.value.utcoffset()
+        if off:
+            offsets[off] += 1
+    if offsets:
+        off = offsets.most_common(1)[0][0]
+        minutes = int(off.total_seconds() // 60)
+        sign = "-" if minutes < 0 else "+"
+        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return language_zone(language)
+
+
+def _wall(d: PageDate) -> datetime:
+    return d.value.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _fix_false_utc(
+    parsed: list[tuple[int, DateCandidate, PageDate]],
+) -> list[tuple[int, DateCandidate, PageDate]]:
+    """A value stamped UTC ('Z', +00:00) whose wall-clock time is exactly what the page
+    prints elsewhere with a real offset is local time mislabelled by a plugin: keep the
+    wall clock, take the offset. (A true UTC value differs from local wall time by the
+    offset, so it never matches.)"""
+    walls: dict[datetime, Any] = {}
+    for _, _, d in parsed:
+        off = d.value.utcoffset()
+        if not d.date_only and off:
+            walls.setdefault(_wall(d), off)
+    if not walls:
+        return parsed
+    out = []
+    for i, c, d in parsed:
+        off = walls.get(_wall(d)) if not d.date_only and not d.value.utcoffset() else None
+        if off is not None and c.evidence != "http":
+            d = PageDate(d.value.replace(tzinfo=fixed_tz(off)), d.precision, d.evidence)
+        out.append((i, c, d))
+    return out
 
 
 def _pick(pool: list[_Parsed], url_days: set[date]) -> PageDate | None:
@@ -135,18 +211,26 @@ def resolve_dates(
     """(published, modified) from raw candidates; either may be None, neither is invented."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
+    cands = [
+        (i, c)
+        for i, c in enumerate(candidates or [])
+        if isinstance(c, DateCandidate) and isinstance(c.raw, str)
+    ]
     cache: dict[str, PageDate | None] = {}
-    parsed: list[tuple[int, DateCandidate, PageDate]] = []
-    for i, c in enumerate(candidates or []):
-        if not isinstance(c, DateCandidate) or not isinstance(c.raw, str):
-            continue
+    for _, c in cands:
         if c.raw not in cache:
             cache[c.raw] = parse_date(
                 c.raw, fetched_at=fetched_at, timezone=timezone, language=language
             )
-        d = cache[c.raw]
-        if d is not None:
-            parsed.append((i, c, d))
+    if not timezone:
+        zone = _zone_of_page(cands, cache, language)
+        if zone:  # re-read the times the page printed without a zone in the page's zone
+            for raw in _naive(cache, fetched_at, language):
+                cache[raw] = parse_date(
+                    raw, fetched_at=fetched_at, timezone=zone, language=language
+                )
+            timezone = zone
+    parsed = _fix_false_utc([(i, c, cache[c.raw]) for i, c in cands if cache[c.raw] is not None])
     tz = _zone(timezone) if timezone else _page_offset([d for _, _, d in parsed])
     published: list[_Parsed] = []
     modified: list[_Parsed] = []

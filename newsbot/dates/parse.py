@@ -53,11 +53,17 @@ TZ_ZONES: dict[str, str] = {
 }
 
 
+_FIXED_NAME = re.compile(r"([+-])(\d{2}):(\d{2})")
+
+
 @functools.lru_cache(maxsize=64)
 def _zone(name: str | None) -> tzinfo:
     """IANA name → tzinfo; unknown or missing names mean UTC (never raise)."""
     if not name:
         return UTC
+    m = _FIXED_NAME.fullmatch(name)
+    if m:  # "+03:00": a fixed offset read off the page itself
+        return _offset(m.group(1), m.group(2), m.group(3)) or UTC
     try:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):
@@ -219,6 +225,49 @@ _MDY_REGIONS = {None, "US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM"
 _YMD_LANGUAGES = {"zh", "ja", "ko", "hu", "lt", "mn"}
 
 
+#: where a language (or language-region) is read, when it is read in one zone: the
+#: fallback for times a page prints without a zone, when no zone is configured and
+#: the page itself shows no offset. Languages spread over many zones (en, es, pt, ar…)
+#: without a region are left out on purpose.
+LANGUAGE_ZONES: dict[str, str] = {
+    "uk": "Europe/Kyiv", "pl": "Europe/Warsaw", "cs": "Europe/Prague", "sk": "Europe/Bratislava",
+    "hu": "Europe/Budapest", "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "el": "Europe/Athens",
+    "tr": "Europe/Istanbul", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "zh": "Asia/Shanghai",
+    "de": "Europe/Berlin", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "sv": "Europe/Stockholm",
+    "da": "Europe/Copenhagen", "nb": "Europe/Oslo", "no": "Europe/Oslo", "fi": "Europe/Helsinki",
+    "hr": "Europe/Zagreb", "sl": "Europe/Ljubljana", "sr": "Europe/Belgrade",
+    "lt": "Europe/Vilnius",
+    "lv": "Europe/Riga", "et": "Europe/Tallinn", "fr": "Europe/Paris",
+    "ru": "Europe/Moscow",  # Russian-language outlets overwhelmingly print Moscow time
+    "en-GB": "Europe/London", "en-IE": "Europe/Dublin", "en-IN": "Asia/Kolkata",
+    "es-ES": "Europe/Madrid", "es-MX": "America/Mexico_City",
+    "es-AR": "America/Argentina/Buenos_Aires", "es-CO": "America/Bogota",
+    "es-CL": "America/Santiago", "es-PE": "America/Lima",
+    "pt-BR": "America/Sao_Paulo", "pt-PT": "Europe/Lisbon", "fr-CA": "America/Toronto",
+    "nl-BE": "Europe/Brussels", "fr-BE": "Europe/Brussels", "de-AT": "Europe/Vienna",
+    "de-CH": "Europe/Zurich", "fr-CH": "Europe/Zurich", "it-CH": "Europe/Zurich",
+}  # fmt: skip
+#: regions where the primary language's zone above does not hold
+_OTHER_REGIONS = {
+    "ru": {"KZ", "BY", "UA", "KG"},
+    "fr": {"CA", "SN", "CI", "MA", "DZ", "TN"},
+    "nl": {"SR"},
+    "tr": {"CY"},
+}
+
+
+def language_zone(language: str | None) -> str | None:
+    """The zone a page in this language is almost surely written in, or None."""
+    primary, region = _lang_parts(language)
+    if not primary:
+        return None
+    if region and f"{primary}-{region}" in LANGUAGE_ZONES:
+        return LANGUAGE_ZONES[f"{primary}-{region}"]
+    if region and region in _OTHER_REGIONS.get(primary, ()):
+        return None
+    return LANGUAGE_ZONES.get(primary)
+
+
 def date_order(language: str | None) -> str:
     """'MDY' for US English, 'YMD' for East Asian/Hungarian, otherwise 'DMY'."""
     primary, region = _lang_parts(language)
@@ -296,7 +345,7 @@ _AMPM = re.compile(r"(\d)\s*([ap])\.?\s?m\.?(?![^\W\d_])", re.I)
 _NUMERIC = re.compile(r"(?<![\d.:/-])(\d{1,4})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)")
 _CJK = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")
 _TIME = re.compile(
-    r"(?<![\d.:/,-])([01]?\d|2[0-3])(?:(?P<sep>[:h.])([0-5]\d)(?:(?P=sep)([0-5]\d)(?:[.,]\d+)?)?)?"
+    r"(?<![\d.:/,-])(2[0-3]|[01]?\d)(?:(?P<sep>[:h.])([0-5]\d)(?:(?P=sep)([0-5]\d)(?:[.,]\d+)?)?)?"
     r"(?:\s*(am|pm)\b)?"
     r"(?:\s*\(?(z\b|[a-z]{2,5}\b|(?:gmt|utc)?\s?[+−-]\s?\d{1,2}(?::?\d{2})?)\)?)?",
     re.I,
