@@ -8,7 +8,6 @@ exponential backoff, capped by NEWSBOT_RETRY_MAX_DELAY seconds.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -16,6 +15,8 @@ from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import deferLater
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -33,6 +34,13 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def _sleep(seconds: float) -> None:
+    """Wait without blocking the crawl, under any Twisted reactor."""
+    from twisted.internet import reactor  # the installed one; importing earlier would pick it
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -55,7 +63,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             delay = self._delay(result, response)
             self.crawler.stats.inc_value("newsbot/retry/backoff_seconds", delay)
-            await asyncio.sleep(delay)
+            await _sleep(delay)
         return result
 
     async def process_exception(  # type: ignore[override]
@@ -63,5 +71,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
-            await asyncio.sleep(self._delay(result, None))
+            await _sleep(self._delay(result, None))
         return result

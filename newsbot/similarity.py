@@ -27,9 +27,9 @@ SAMPLE = 8
 MIN_SHARED = 3
 #: share of the shorter text's anchors that must stand in the longer text
 MIN_CONTAINMENT = 0.8
-#: same-source pairs (one site's own pages) must be near-identical: sites repeat
-#: sign-offs and standard paragraphs across their own short items
-MIN_CONTAINMENT_SAME_SOURCE = 0.9
+#: same-source pairs (one site's own pages) must be near-identical as wholes: sites
+#: repeat sign-offs and standard paragraphs across their own short items
+MIN_RESEMBLANCE_SAME_SOURCE = 0.8
 
 
 def anchors(body: str) -> list[int]:
@@ -71,5 +71,13 @@ class Match:
         return self.shared / union if union else 0.0
 
     def same_story(self, *, same_source: bool = False) -> bool:
-        threshold = MIN_CONTAINMENT_SAME_SOURCE if same_source else MIN_CONTAINMENT
-        return self.shared >= MIN_SHARED and self.containment >= threshold
+        """Copies of one story: most of the shorter text stands in the longer one.
+
+        Within one site the texts must be near-identical as wholes (resemblance), since
+        sites repeat sign-offs and standard paragraphs across their own short items.
+        """
+        if self.shared < MIN_SHARED:
+            return False
+        if same_source:
+            return self.resemblance >= MIN_RESEMBLANCE_SAME_SOURCE
+        return self.containment >= MIN_CONTAINMENT

@@ -162,8 +162,11 @@ def save_article(
     values = _row_values(article, run_id)
     hashes = anchors(values["body"] or "")
     # lock before looking: a concurrent writer of a matching text waits for our commit
-    for key in lock_keys(hashes, article.content_hash):
-        conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
+    # one statement, keys in ascending order (the array's order), so writers never deadlock
+    conn.execute(
+        "SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::int[]) AS k",
+        (LOCK_SPACE, lock_keys(hashes, article.content_hash)),
+    )
     existing = _find_existing(conn, article)
     if existing is None:
         inserted = conn.execute(_INSERT, values).fetchone()
@@ -199,7 +202,7 @@ def save_article(
         row = conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (article_id,))
         return SaveResult(article.url, outcome, article_id, row.fetchone()["duplicate_of"])
     orphans = stories.detach(conn, article_id) if text_changed else []
-    stored = stories.store_anchors(conn, article_id, values["body"] or "")
+    stored = stories.store_anchors(conn, article_id, hashes)
     original = stories.link(conn, article_id, stored)
     for orphan in orphans:  # copies of the old text find their story again without us
         row = conn.execute("SELECT body FROM articles WHERE id = %s", (orphan,)).fetchone()

@@ -9,11 +9,11 @@ process would; writers of unrelated texts do not wait for each other.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from newsbot.similarity import MIN_SHARED, Match, anchors
+from newsbot.similarity import MIN_SHARED, Match
 
 #: a hash found in more articles than this is common phrasing, not evidence
 MAX_POSTINGS = 64
@@ -30,9 +30,8 @@ def lock_keys(hashes: Iterable[int], content_hash: str | None) -> list[int]:
     return sorted(keys)
 
 
-def store_anchors(conn: psycopg.Connection, article_id: int, body: str) -> list[int]:
+def store_anchors(conn: psycopg.Connection, article_id: int, found: list[int]) -> list[int]:
     """Replace an article's anchors (its text changed or is new)."""
-    found = anchors(body)
     conn.execute("DELETE FROM article_anchors WHERE article_id = %s", (article_id,))
     if found:
         conn.execute(
@@ -44,37 +43,59 @@ def store_anchors(conn: psycopg.Connection, article_id: int, body: str) -> list[
     return found
 
 
-def _candidates(
-    conn: psycopg.Connection, article_id: int, hashes: list[int], content_hash: str | None
-) -> dict[int, int]:
-    """Articles sharing at least MIN_SHARED uncommon anchors (id → shared), and exact copies."""
-    shared: dict[int, int] = {}
-    if hashes:
-        rows = conn.execute(
-            """WITH post AS (
-                   SELECT q.hash, p.article_id
-                   FROM unnest(%(hashes)s::bigint[]) AS q(hash)
-                   CROSS JOIN LATERAL (
-                       SELECT s.article_id FROM article_anchors s
-                       WHERE s.hash = q.hash AND s.article_id <> %(id)s
-                       LIMIT %(cap)s
-                   ) p
-               ), common AS (
-                   SELECT hash FROM post GROUP BY hash HAVING count(*) >= %(cap)s
-               )
-               SELECT article_id, count(*) AS shared FROM post
-               WHERE hash NOT IN (SELECT hash FROM common)
-               GROUP BY article_id HAVING count(*) >= %(min)s""",
-            {"hashes": hashes, "id": article_id, "cap": MAX_POSTINGS, "min": MIN_SHARED},
-        ).fetchall()
-        shared = {r["article_id"]: r["shared"] for r in rows}
-    if content_hash:
-        for row in conn.execute(
-            "SELECT id FROM articles WHERE content_hash = %s AND id <> %s",
-            (content_hash, article_id),
-        ):
-            shared.setdefault(row["id"], -1)  # -1: identical text, whatever the anchors say
-    return shared
+def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> list[int]:
+    """Articles sharing at least MIN_SHARED anchors with this one (found, not yet scored).
+
+    Each anchor's posting list is read up to MAX_POSTINGS entries, so the cost per
+    article stays bounded however large the store grows; a popular story's copies
+    still surface, because every list holds some of them.
+    """
+    if not hashes:
+        return []
+    rows = conn.execute(
+        """SELECT p.article_id FROM unnest(%(hashes)s::bigint[]) AS q(hash)
+           CROSS JOIN LATERAL (
+               SELECT s.article_id FROM article_anchors s
+               WHERE s.hash = q.hash AND s.article_id <> %(id)s
+               LIMIT %(cap)s
+           ) p
+           GROUP BY p.article_id HAVING count(*) >= %(min)s""",
+        {"hashes": hashes, "id": article_id, "cap": MAX_POSTINGS, "min": MIN_SHARED},
+    ).fetchall()
+    return [r["article_id"] for r in rows]
+
+
+def _overlaps(conn: psycopg.Connection, hashes: list[int], ids: list[int]) -> dict[int, int]:
+    """How many of `hashes` each article has: the full overlap, common phrasing included."""
+    if not ids or not hashes:
+        return {}
+    rows = conn.execute(
+        """SELECT article_id, count(*) AS shared FROM article_anchors
+           WHERE article_id = ANY(%s) AND hash = ANY(%s) GROUP BY article_id""",
+        (ids, hashes),
+    ).fetchall()
+    return {r["article_id"]: r["shared"] for r in rows}
+
+
+def _verdict(me: dict, other: dict, shared: int) -> tuple[str, float] | None:
+    """('exact'|'near', score) when `me` and `other` are copies of one story, else None."""
+    if me["content_hash"] and me["content_hash"] == other["content_hash"]:
+        return ("exact", 1.0)
+    match = Match(shared, me["anchor_count"] or 0, other["anchor_count"] or 0)
+    if match.same_story(same_source=me["source"] == other["source"]):
+        return ("near", round(match.containment, 4))
+    return None
+
+
+def _latest_possible(member: dict) -> datetime:
+    """A date-only copy may have appeared any time that day: a copy with a real time on
+    the same day is not later than it."""
+    published = member["published_at"]
+    if published is None:
+        return _FAR_FUTURE
+    if member["published_precision"] == "day":
+        return published + timedelta(days=1) - timedelta(microseconds=1)
+    return published
 
 
 def _credits(member: dict, others: list[dict]) -> bool:
@@ -96,35 +117,56 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
         "SELECT id, source, anchor_count, content_hash FROM articles WHERE id = %s",
         (article_id,),
     ).fetchone()
-    found = _candidates(conn, article_id, hashes, me["content_hash"])
+    found = set(_candidates(conn, article_id, hashes))
+    if me["content_hash"]:
+        found.update(
+            r["id"]
+            for r in conn.execute(
+                "SELECT id FROM articles WHERE content_hash = %s AND id <> %s",
+                (me["content_hash"], article_id),
+            )
+        )
     matches: dict[int, tuple[str, float]] = {}
+    roots: set[int] = set()
     if found:
-        rows = conn.execute(
-            "SELECT id, source, anchor_count, duplicate_of FROM articles WHERE id = ANY(%s)",
-            (list(found),),
-        ).fetchall()
-        for row in rows:
-            count = found[row["id"]]
-            if count == -1:
-                matches[row["id"]] = ("exact", 1.0)
+        rows = {
+            r["id"]: r
+            for r in conn.execute(
+                """SELECT id, source, anchor_count, content_hash, duplicate_of FROM articles
+                   WHERE id = ANY(%(ids)s)
+                      OR id IN (SELECT duplicate_of FROM articles WHERE id = ANY(%(ids)s))""",
+                {"ids": list(found)},
+            )
+        }
+        shared = _overlaps(conn, hashes, list(rows))
+        for candidate in found:
+            row = rows.get(candidate)
+            verdict = row and _verdict(me, row, shared.get(candidate, 0))
+            if not verdict:
                 continue
-            match = Match(count, me["anchor_count"] or 0, row["anchor_count"] or 0)
-            if match.same_story(same_source=row["source"] == me["source"]):
-                matches[row["id"]] = ("near", round(match.containment, 4))
-        roots = {r["duplicate_of"] or r["id"] for r in rows if r["id"] in matches}
-    else:
-        roots = set()
+            root = row["duplicate_of"] or candidate
+            # matching one copy is not enough: a follow-up that contains a story's
+            # excerpt must not join the story unless it matches the original too
+            if (
+                root not in (candidate, article_id)
+                and root in rows
+                and not _verdict(me, rows[root], shared.get(root, 0))
+            ):
+                continue
+            matches[candidate] = verdict
+            roots.add(root)
     # this article may itself be an original that others point at
     roots.add(article_id)
     members = conn.execute(
-        """SELECT id, source, site_name, credited_source, published_at, first_seen_at
+        """SELECT id, source, site_name, credited_source, published_at, published_precision,
+                  first_seen_at
            FROM articles WHERE id = ANY(%(roots)s) OR duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()
     original = min(
         members,
         key=lambda m: (
-            m["published_at"] or _FAR_FUTURE,
+            _latest_possible(m),
             not _credits(m, members),
             m["first_seen_at"],
             m["id"],
