@@ -235,3 +235,24 @@ def test_two_writers_at_once_link_as_one_writer_would(db, store, database_url) -
             t.join(timeout=120)
         assert not errors
         assert links(db) == expected
+
+
+def test_follow_up_containing_an_excerpt_does_not_join_through_it(db, store) -> None:
+    original = story(11, paragraphs=9)
+    excerpt = [*original[:2], "Read more at wire.example"]
+    follow_up = story(911, paragraphs=6) + original[:3]
+    # the excerpt and the follow-up arrive before the original
+    store(make("https://aggregator.example/11", body(excerpt), source="aggregator", hours=1))
+    store(make("https://daily.example/11", body(follow_up), source="daily", hours=30))
+    store(make("https://wire.example/11", body(original)))
+    found = links(db)
+    assert found["https://aggregator.example/11"] == "https://wire.example/11"
+    assert found["https://daily.example/11"] is None
+
+
+def test_date_only_copy_does_not_beat_a_timed_copy_of_the_same_day(db, store) -> None:
+    text = body(story(12))
+    blog = make("https://blog.example/12", text, source="blog", hours=3)
+    blog.published = PageDate(T0.replace(hour=0, minute=0), "day", "byline")
+    store(blog, make("https://wire.example/12", text))
+    assert links(db)["https://blog.example/12"] == "https://wire.example/12"

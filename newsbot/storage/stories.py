@@ -159,7 +159,7 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
     roots.add(article_id)
     members = conn.execute(
         """SELECT id, source, site_name, credited_source, published_at, published_precision,
-                  first_seen_at
+                  first_seen_at, anchor_count, content_hash
            FROM articles WHERE id = ANY(%(roots)s) OR duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()
@@ -172,9 +172,12 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
             m["id"],
         ),
     )["id"]
+    # every copy must be a copy of the original itself: a story that grew through an
+    # excerpt or a partial match keeps only the members that match its original
+    strays = _strays(conn, original, members, hashes if original == article_id else None)
     best = max(matches.values(), key=lambda m: m[1], default=(None, None))
     for member in members:
-        target = None if member["id"] == original else original
+        target = None if member["id"] in (original, *strays) else original
         if member["id"] == article_id:
             method, score = best if target else (None, None)
             conn.execute(
@@ -194,6 +197,25 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
             {"target": target, "method": method, "score": score, "id": member["id"]},
         )
     return None if original == article_id else original
+
+
+def _strays(
+    conn: psycopg.Connection, original: int, members: list[dict], hashes: list[int] | None
+) -> set[int]:
+    """Members that do not match the story's original (they leave the story)."""
+    if len(members) < 2:
+        return set()
+    if hashes is None:
+        hashes = [
+            r["hash"]
+            for r in conn.execute(
+                "SELECT hash FROM article_anchors WHERE article_id = %s", (original,)
+            )
+        ]
+    head = next(m for m in members if m["id"] == original)
+    others = [m for m in members if m["id"] != original]
+    shared = _overlaps(conn, hashes, [m["id"] for m in others])
+    return {m["id"] for m in others if not _verdict(head, m, shared.get(m["id"], 0))}
 
 
 def detach(conn: psycopg.Connection, article_id: int) -> list[int]:
