@@ -55,7 +55,7 @@ from newsbot.boilerplate import credit_of
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
 from newsbot.similarity import anchors
-from newsbot.storage import connect, resolve_database_url, upgrade
+from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch
 
 BENCH_DB = "newsbot_bench_dedup"
@@ -1149,7 +1149,7 @@ def run_quality(url: str, seed: int, show: int) -> dict[str, float]:
     log(f"quality: {len(copies)} articles, {len({c.story for c in copies})} stories, "
         f"{len(corpus.crawl)} fetches")  # fmt: skip
     crawl_start = datetime(2024, 6, 1, 8, 0, tzinfo=UTC)
-    with connect(url) as conn:
+    with for_ingest(connect(url)) as conn:  # as the crawler store stage does
         reset(conn)
         t0 = time.perf_counter()
         for k, (i, again) in enumerate(corpus.crawl):
@@ -1591,7 +1591,7 @@ def seed_stories(url: str, seed: int, count: int) -> list[Copy]:
                 PageDate(published, "minute", "jsonld"),
             )
         )
-    with connect(url) as conn:
+    with for_ingest(connect(url)) as conn:  # as the crawler store stage does
         save_batch(conn, [to_article(c, c.published + timedelta(hours=1)) for c in stored])
     return stored
 
@@ -1633,7 +1633,7 @@ def run_cost(url: str, sizes: list[int], timed: int, seed: int) -> None:
         fill_s = bulk_fill(url, n - timed)
         times: list[float] = []
         checks: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        with connect(url) as conn:
+        with for_ingest(connect(url)) as conn:  # as the crawler store stage does
             ids = {
                 r["url"]: r["id"]
                 for r in conn.execute(

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from newsbot.crawl import FINISHED_REASONS
 from newsbot.errors import DatabaseUnavailable
 from newsbot.items import Article
-from newsbot.storage import connect, mask_url, resolve_database_url, upgrade
+from newsbot.storage import connect, for_ingest, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.runs import finish_run, record_source, start_run
 
@@ -81,6 +81,7 @@ class StorePipeline:
         self.database_url = resolve_database_url(self.database_url)
         self.conn = connect(self.database_url)
         upgrade(self.conn)
+        for_ingest(self.conn)
         ensure_sources(self.conn, [spider.source])
         if self.run_id is None:
             self.run_id = start_run(self.conn, [spider.source.name])
@@ -124,7 +125,7 @@ class StorePipeline:
         for attempt in (1, 2):
             try:
                 if self.conn is None or self.conn.closed:
-                    self.conn = connect(self.database_url or resolve_database_url())
+                    self.conn = for_ingest(connect(self.database_url or resolve_database_url()))
                 if dropped:
                     save_dropped(self.conn, dropped)
                     dropped = []

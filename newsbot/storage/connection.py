@@ -47,3 +47,16 @@ def connect(url: str, *, autocommit: bool = False, timeout: int = 10) -> psycopg
             f"cannot connect to PostgreSQL at {mask_url(url)}: {mask_url(reason)}. "
             f"Check that the server is running and that {ENV_URL} is right."
         ) from None
+
+
+def for_ingest(conn: psycopg.Connection) -> psycopg.Connection:
+    """Tune a session that writes crawl results: commits do not wait for the WAL flush.
+
+    Each article is its own short transaction (so story locks stay brief); waiting
+    for an fsync per article would dominate the crawl. A server crash can lose the
+    last fraction of a second of commits, never corrupt anything; those pages are
+    simply fetched again by the next run.
+    """
+    conn.execute("SET synchronous_commit TO off")
+    conn.commit()
+    return conn

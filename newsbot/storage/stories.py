@@ -15,8 +15,10 @@ import psycopg
 
 from newsbot.similarity import MIN_SHARED, Match
 
-#: a hash found in more articles than this is common phrasing, not evidence
+#: postings read per anchor: bounds the cost of common phrasing as the store grows
 MAX_POSTINGS = 64
+#: candidates scored per article, those sharing the most anchors first
+MAX_CANDIDATES = 32
 #: advisory-lock buckets for anchors (locks are per bucket, taken in sorted order)
 LOCK_BUCKETS = 1 << 20
 LOCK_SPACE = 0x73746F72  # "stor": keeps these locks apart from other advisory locks
@@ -59,8 +61,15 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
                WHERE s.hash = q.hash AND s.article_id <> %(id)s
                LIMIT %(cap)s
            ) p
-           GROUP BY p.article_id HAVING count(*) >= %(min)s""",
-        {"hashes": hashes, "id": article_id, "cap": MAX_POSTINGS, "min": MIN_SHARED},
+           GROUP BY p.article_id HAVING count(*) >= %(min)s
+           ORDER BY count(*) DESC LIMIT %(top)s""",
+        {
+            "hashes": hashes,
+            "id": article_id,
+            "cap": MAX_POSTINGS,
+            "min": MIN_SHARED,
+            "top": MAX_CANDIDATES,
+        },
     ).fetchall()
     return [r["article_id"] for r in rows]
 
