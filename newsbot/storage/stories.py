@@ -78,10 +78,14 @@ def _overlaps(conn: psycopg.Connection, hashes: list[int], ids: list[int]) -> di
     """How many of `hashes` each article has: the full overlap, common phrasing included."""
     if not ids or not hashes:
         return {}
+    # per candidate through the article_id index: a common hash's posting list is
+    # never read in full, so the cost does not grow with the store
     rows = conn.execute(
-        """SELECT article_id, count(*) AS shared FROM article_anchors
-           WHERE article_id = ANY(%s) AND hash = ANY(%s) GROUP BY article_id""",
-        (ids, hashes),
+        """SELECT c.id AS article_id,
+                  (SELECT count(*) FROM article_anchors a
+                   WHERE a.article_id = c.id AND a.hash = ANY(%s)) AS shared
+           FROM unnest(%s::bigint[]) AS c(id)""",
+        (hashes, ids),
     ).fetchall()
     return {r["article_id"]: r["shared"] for r in rows}
 
@@ -143,7 +147,10 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
             for r in conn.execute(
                 """SELECT id, source, anchor_count, content_hash, duplicate_of FROM articles
                    WHERE id = ANY(%(ids)s)
-                      OR id IN (SELECT duplicate_of FROM articles WHERE id = ANY(%(ids)s))""",
+                   UNION
+                   SELECT o.id, o.source, o.anchor_count, o.content_hash, o.duplicate_of
+                   FROM articles c JOIN articles o ON o.id = c.duplicate_of
+                   WHERE c.id = ANY(%(ids)s)""",
                 {"ids": list(found)},
             )
         }
@@ -169,7 +176,11 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
     members = conn.execute(
         """SELECT id, source, site_name, credited_source, published_at, published_precision,
                   first_seen_at, anchor_count, content_hash
-           FROM articles WHERE id = ANY(%(roots)s) OR duplicate_of = ANY(%(roots)s)""",
+           FROM articles WHERE id = ANY(%(roots)s)
+           UNION
+           SELECT id, source, site_name, credited_source, published_at, published_precision,
+                  first_seen_at, anchor_count, content_hash
+           FROM articles WHERE duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()
     original = min(
