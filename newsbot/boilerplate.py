@@ -12,6 +12,7 @@ as "(C)UNIAN 2022" stay in the body and name the `credited_source`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from newsbot.items import Block
@@ -319,13 +320,32 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         removed.append((kept.pop(0).text, "title"))
 
     # captions (and any block) repeated: keep the first, and drop a caption whose text
-    # also appears as a longer block (e.g. image alt + figcaption, or caption in the text)
+    # also appears as a longer block (e.g. image alt + figcaption, or caption in the text).
+    # A text that recurs as part of the article's structure stays: one that comes back
+    # three times or more (interview questions, section labels), or a repeat next to
+    # another repeat (a menu or table of sections repeated with variations).
+    keys = [_norm(b.text) for b in kept]
+    counts = Counter(keys)
+    first_seen: set[str] = set()
+    repeat = []
+    for key in keys:
+        repeat.append(bool(key) and key in first_seen)
+        first_seen.add(key)
+
+    def structural(i: int) -> bool:
+        return (
+            counts[keys[i]] >= 3
+            or (i > 0 and repeat[i - 1])
+            or (i + 1 < len(keys) and repeat[i + 1])
+        )
+
     out: list[Block] = []
     seen: set[str] = set()
-    for block in kept:
-        key = _norm(block.text)
+    for i, block in enumerate(kept):
+        key = keys[i]
         if key in seen and (
-            block.kind == "caption" or (len(key) < 400 and block.kind not in ("h", "li"))
+            block.kind == "caption"
+            or (len(key) < 400 and block.kind not in ("h", "li") and not structural(i))
         ):
             removed.append((block.text, "duplicate"))
             continue

@@ -212,3 +212,34 @@ def test_demo_agency_articles_carry_no_byline_in_body() -> None:
             assert author not in body, path.name
         for label in ("Author:", "Updated:", "July 2022, "):
             assert label not in body, (path.name, label)
+
+
+def test_repeated_structure_stays_lone_repeats_go() -> None:
+    def p(text: str) -> Block:
+        return Block(text, "p", "entry-content", 0.0)
+
+    blocks = [
+        p("Plan A starts with a long walk every morning, before breakfast."),
+        Block("Breakfast", "h", "entry-content", 0.0),
+        p("Eat within an hour of waking up"),
+        p("Oats, berries and a spoon of nut butter"),
+        p("Plan B starts with a swim three times a week, before work."),
+        Block("Breakfast", "h", "entry-content", 0.0),
+        p("Eat within an hour of waking up"),
+        p("Oats, berries and a spoon of nut butter"),
+        p("The lone paragraph printed twice by the template, once too many."),
+        p("Some closing words about both plans and how to choose one."),
+        p("The lone paragraph printed twice by the template, once too many."),
+    ]
+    c = boilerplate.clean(blocks, title=None)
+    paragraphs = c.body.split("\n\n")
+    # a repeated run (a menu repeated with variations) is the article's structure
+    assert paragraphs.count("Eat within an hour of waking up") == 2
+    assert paragraphs.count("Oats, berries and a spoon of nut butter") == 2
+    # one paragraph printed twice, on its own, is a template's repeat
+    lone = "The lone paragraph printed twice by the template, once too many."
+    assert paragraphs.count(lone) == 1
+    # a question asked of every interviewee comes back three times or more
+    q = "What inspired you to start cooking?"
+    blocks = [p(q), p("My grandmother, mostly."), p(q), p("A trip to Lisbon."), p(q), p("Hunger.")]
+    assert boilerplate.clean(blocks, title=None).body.split("\n\n").count(q) == 3

@@ -75,6 +75,51 @@ def test_blogger_br_paragraphs_and_microdata_author() -> None:
     assert body[2].startswith("By July the leaves turn yellow")
 
 
+_HEADLINE = "Shots and siren: armed clashes began on the border of Kosovo and Serbia – media"
+
+
+def _masthead_page(masthead: str, post_heading: str) -> str:
+    return f"""<html lang="en"><head><title>{_HEADLINE} &#8211; Balkan Notes</title></head>
+<body><header id="masthead">{masthead}</header>
+<article class="post"><header class="entry-header">{post_heading}</header>
+<div class="entry-content"><p>{"Kosovo police reported shots near the border. " * 4}</p>
+</div></article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("masthead", "post_heading"),
+    [
+        # the site's name in a masthead <h1> before the post's <h1>
+        ("<h1>Balkan Notes</h1>", f'<h1 class="entry-title">{_HEADLINE}</h1>'),
+        # the masthead <h1> alone: the post's heading is an <h2>
+        ("<h1>Balkan Notes</h1>", f'<h2 class="entry-title">{_HEADLINE}</h2>'),
+        # the logo <h1> links to the home page
+        ('<a href="/"><h1>Notes from the Balkans</h1></a>', f"<h1>{_HEADLINE}</h1>"),
+    ],
+)
+def test_site_name_in_masthead_h1_is_not_the_title(masthead: str, post_heading: str) -> None:
+    ex = extract_page(_masthead_page(masthead, post_heading), "https://balkannotes.example/?p=7")
+    assert ex.title == _HEADLINE
+
+
+def test_title_never_the_site_name_from_metadata() -> None:
+    html = f"""<html><head><title>{_HEADLINE} | Balkan Notes</title>
+<meta property="og:site_name" content="Balkan Notes">
+<meta property="og:title" content="Balkan Notes"></head>
+<body><h1>Balkan Notes</h1><article><h1>{_HEADLINE}</h1>
+<p>{"Kosovo police reported shots near the border. " * 4}</p></article></body></html>"""
+    assert extract_page(html, "https://balkannotes.example/a").title == _HEADLINE
+
+
+def test_short_h1_matching_part_of_title_does_not_win() -> None:
+    html = """<html><head><title>Atkins diet (14 days) - lose up to 10 kg. Reviews</title></head>
+<body><h1>Atkins diet: lose up to 10 kilograms in 14 days</h1><p>Text.</p>
+<h1>Reviews</h1><p>Some reviews.</p></body></html>"""
+    assert extract_page(html, "https://diets.example/atkins").title == (
+        "Atkins diet (14 days) - lose up to 10 kg. Reviews"
+    )
+
+
 @pytest.mark.parametrize(
     ("title", "site", "expected"),
     [
@@ -140,3 +185,51 @@ def test_listing_and_error_pages_have_little_text() -> None:
     for name in ("listing.html", "error404.html"):
         ex = extract_page(page(name), "https://example.org/")
         assert sum(len(b.text) for b in ex.blocks) < 80, name
+
+
+def _body(html: str) -> str:
+    from newsbot import boilerplate
+
+    ex = extract_page(html, "https://news.example/story")
+    return boilerplate.clean(ex.blocks, title=ex.title).body
+
+
+_PARA = "The council met on Monday and voted, after a long debate, to repair the bridge. "
+
+
+def test_hover_card_inside_a_sentence_is_dropped() -> None:
+    card = (
+        '<span class="card"><img src="/p.jpg"><a href="/people/jane-roe">Jane Roe</a>'
+        '<a href="/a/1">Roe proposes a new budget for the schools of the city</a> '
+        '<a href="/a/2">Council delays the vote on the bridge repairs again</a> '
+        '<a href="/people/jane-roe">MORE</a></span>'
+    )
+    html = f"""<html><body><article><h1>Bridge to be repaired</h1>
+<p>{_PARA}</p><p>Councillor <a href="/people/jane-roe">Jane Roe</a>{card} (Green) said it
+was overdue.</p><p>{_PARA * 2}</p></article></body></html>"""
+    body = _body(html)
+    assert "Councillor Jane Roe (Green) said it was overdue." in body
+    assert "Roe proposes" not in body and "MORE" not in body
+    # a sentence that links three things keeps them
+    html = html.replace(card, "").replace(
+        "said it\nwas overdue.",
+        'thanked <a href="/a">the engineers</a>, <a href="/b">the firemen</a> and '
+        '<a href="/c">the mayor of the city</a>.',
+    )
+    assert "the engineers, the firemen and the mayor of the city" in _body(html)
+
+
+def test_trailing_teaser_grid_in_the_article_container_is_dropped() -> None:
+    teasers = "".join(
+        f'<div class="tile"><a href="/diet-{i}"><img src="/{i}.jpg"></a>'
+        f'<div class="title"><a href="/diet-{i}">Another popular diet number {i}</a></div>'
+        f"<div>Lose weight in {i + 7} days with a simple menu.</div></div>"
+        for i in range(4)
+    )
+    html = f"""<html><body><div class="main"><h1>The Atkins diet</h1>
+<p>{_PARA * 2}</p><p>{_PARA * 2}</p><ul><li>Step one: <a href="/a">read the menu
+of the first week</a> before you start</li><li>Step two: weigh yourself</li></ul>
+<div id="popular"><h2>Most popular diets</h2>{teasers}</div></div></body></html>"""
+    body = _body(html)
+    assert "Another popular diet" not in body and "Most popular diets" not in body
+    assert "Step one: read the menu of the first week before you start" in body

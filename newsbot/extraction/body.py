@@ -339,6 +339,96 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
     return comments
 
 
+_INLINE_CARD_TAGS = ("span", "div", "aside", "ul")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _drop_link_cards(root: etree._Element) -> None:
+    """Drop link widgets nested in running text (hover cards: a name, its photo and
+    links to other stories, inside the sentence that names the person).
+
+    Prose never strings three or more links (of some length) together with no word
+    of its own in between; an element inside a paragraph that does is furniture."""
+    doomed = []
+    for p in root.iter("p"):
+        if p.find(".//a") is None:
+            continue
+        for el in p.iterdescendants(*_INLINE_CARD_TAGS):
+            links = el.findall(".//a")
+            if len(links) < 3:
+                continue
+            letters = len(_LETTERS.findall(_text(el)))
+            loose = letters - sum(len(_LETTERS.findall(a.text_content())) for a in links)
+            if letters >= 80 and loose <= 0.05 * letters:
+                doomed.append(el)
+    # the innermost such element: an outer one may hold the link the sentence needs
+    inner = set(doomed)
+    for el in doomed:
+        for a in el.iterancestors():
+            inner.discard(a)
+    for el in doomed:
+        if el in inner:
+            _remove(el)
+
+
+def _teaser_unit(el: etree._Element) -> bool:
+    """A teaser: a short unit led by a link to another page (headline, maybe a photo
+    and a one-line snippet), not a section of running text."""
+    text = _text(el)
+    if not text or len(text) > 300:
+        return False
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip()
+        headline = _text(a)
+        if href and not href.startswith("#") and len(headline) >= 12:
+            # it leads the unit (a label or a date before it at most): a link inside
+            # a sentence is the sentence's
+            return 0 <= text.find(headline) <= 20
+    return False
+
+
+def _drop_trailing_teasers(roots: list[etree._Element]) -> None:
+    """Cut a run of three or more like teaser units (and the heading over it) that ends
+    the article's last container: "related posts", "most popular" grids."""
+    if not roots:
+        return
+    last = roots[-1]
+    for el in list(last.iter("div", "ul", "section", "ol")):
+        kids = [c for c in el if isinstance(c.tag, str)]
+        if len(kids) < 3:
+            continue
+        # the trailing run of like units
+        run: list[etree._Element] = []
+        for c in reversed(kids):
+            if c.tag in _HEADINGS and run:
+                run.append(c)
+                break
+            if run and (c.tag, c.get("class")) != (run[0].tag, run[0].get("class")):
+                break
+            if not _teaser_unit(c):
+                break
+            run.append(c)
+        units = [c for c in run if c.tag not in _HEADINGS]
+        if len(units) < 3:
+            continue
+        # nothing of the article after it
+        after = []
+        node = el
+        while node is not None and node is not last.getparent():
+            sib = node.getnext()
+            while sib is not None:
+                after.append(_text(sib) if isinstance(sib.tag, str) else "")
+                sib = sib.getnext()
+            node = node.getparent()
+            if node is last:
+                break
+        if sum(len(t) for t in after) > 200:
+            continue
+        for c in run:
+            _remove(c)
+        return
+
+
 def _inside_article(el: etree._Element) -> bool:
     return any(a.tag == "article" for a in el.iterancestors())
 
@@ -464,7 +554,10 @@ def _ascend(top: etree._Element, body: etree._Element) -> etree._Element:
     if not signatures:
         return top
     cur = top
-    for _ in range(4):
+    climbs = 0  # steps that gathered more text (bare wrappers do not count)
+    for _ in range(12):
+        if climbs >= 4:
+            return cur
         parent = cur.getparent()
         if parent is None or parent is body or parent.tag in ("body", "html"):
             return cur
@@ -485,6 +578,7 @@ def _ascend(top: etree._Element, body: etree._Element) -> etree._Element:
         if same >= 200 and same >= 2 * other:
             cur = parent
             inside.update(new)
+            climbs += 1
             continue
         return cur
     return cur
@@ -705,7 +799,10 @@ def extract_blocks(
         body = doc
     forced = _mark_roots(roots) if roots else []
     comment_sections = _prune(body)
+    _drop_link_cards(body)
     chosen = forced or _choose_roots(body)
+    if not forced:
+        _drop_trailing_teasers(chosen)
     first_parent = chosen[0].getparent()
     base_ctx = _ancestor_context(first_parent) if first_parent is not None else ""
     base = base_ctx.split()

@@ -208,11 +208,11 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", "", s.casefold())
 
 
-def strip_site(title: str, site_names: Iterable[str], host: str = "") -> str:
-    """Drop a ' | Site' / 'Site - ' part when it is the site's name (or its domain)."""
+def _split_site(title: str, site_names: Iterable[str], host: str = "") -> tuple[str, list[str]]:
+    """`title` without its ' | Site' / 'Site - ' parts, and the parts taken off."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
-        return title
+        return title, []
     sites = {_norm(s) for s in site_names if s}
     host_key = _norm(host.removeprefix("www.").split(".")[0]) if host else ""
 
@@ -224,41 +224,112 @@ def strip_site(title: str, site_names: Iterable[str], host: str = "") -> str:
             return True
         return bool(host_key) and (p == host_key or p == _norm(host) or host_key in p)
 
+    removed: list[str] = []
     changed = True
     while changed and len(parts) > 1:
         changed = False
         if is_site(parts[-1]):
-            parts.pop()
+            removed.append(parts.pop())
             changed = True
         elif is_site(parts[0]) and len(parts) > 1:
-            parts.pop(0)
+            removed.append(parts.pop(0))
             changed = True
     # rejoin with the original separators by slicing the original string
     kept = " ".join(parts)
     start = title.find(parts[0])
     end = title.rfind(parts[-1]) + len(parts[-1])
     if start >= 0 and end > start:
-        return title[start:end].strip()
-    return kept
+        return title[start:end].strip(), removed
+    return kept, removed
+
+
+def strip_site(title: str, site_names: Iterable[str], host: str = "") -> str:
+    """Drop a ' | Site' / 'Site - ' part when it is the site's name (or its domain)."""
+    return _split_site(title, site_names, host)[0]
 
 
 def _choose_title(
-    candidates: list[str | None], h1: str | None, doc_title: str | None, sites: list[str], host: str
+    candidates: list[str | None],
+    h1s: list[str],
+    doc_title: str | None,
+    sites: list[str],
+    host: str,
 ) -> str | None:
+    """The headline: metadata first, then the <h1> that <title> confirms, then <title>.
+
+    A candidate that is only the site's name never wins: a known name, the part taken
+    off <title> as the site's, or an <h1> that is the last part of <title> and much
+    shorter than the rest (templates put the site's name in a masthead <h1>, some
+    in og:title too). Among several <h1>, the one <title> starts with wins.
+    """
+    sites = [s for s in sites if s]
+    if doc_title:
+        parts = _SEPARATORS.split(doc_title)
+        if len(parts) > 1:
+            last = _norm(parts[-1])
+            rest = _norm(" ".join(parts[:-1]))
+            sites += [h for h in h1s if _norm(h) == last and len(last) * 2 < len(rest)]
+    site_keys = {_norm(s) for s in sites}
+    stripped: str | None = None
+    if doc_title:
+        stripped, removed = _split_site(doc_title, sites, host)
+        site_keys.update(_norm(r) for r in removed)
+    site_keys.discard("")
+
+    def is_site(text: str) -> bool:
+        key = _norm(text)
+        return not key or key in site_keys
+
     for cand in candidates:
         if cand:
-            return strip_site(cand, sites, host)
-    if h1 and doc_title and _norm(h1) and _norm(h1) in _norm(doc_title):
-        return h1
-    if doc_title:
-        stripped = strip_site(doc_title, sites, host)
-        if stripped == doc_title and h1 is None:
+            cand = strip_site(cand, sites, host)
+            if not is_site(cand):
+                return cand
+    h1s = [h for h in h1s if not is_site(h)]
+    title_key = _norm(doc_title) if doc_title else ""
+    stripped_key = _norm(stripped) if stripped else ""
+    # an <h1> that <title> holds; beyond the first <h1>, only one <title> starts with
+    # or one holding most of it (a short section heading is in many titles by chance)
+    confirmed = [
+        h
+        for i, h in enumerate(h1s)
+        if title_key
+        and _norm(h) in title_key
+        and (
+            i == 0
+            or title_key.startswith(_norm(h))
+            or len(_norm(h)) * 2 >= len(stripped_key or title_key)
+        )
+    ]
+    if confirmed:
+
+        def rank(h: str) -> tuple[bool, bool, int]:
+            key = _norm(h)
+            return (key == stripped_key, title_key.startswith(key), len(key))
+
+        return max(confirmed, key=rank)
+    if stripped and not is_site(stripped):
+        if stripped == doc_title and not h1s:
             # no site name known: the longest part of "A | B" is usually the headline
             parts = _SEPARATORS.split(doc_title)
             if len(parts) > 1:
                 stripped = max(parts, key=len)
         return stripped
-    return h1
+    return h1s[0] if h1s else stripped
+
+
+def _links_home(h1: etree._Element, host: str) -> bool:
+    """An <h1> that is (or sits in) a link to the site's home page: the logo."""
+    home = host.removeprefix("www.")
+    for a in [*h1.iterancestors("a"), *h1.iter("a")]:
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        parts = urlsplit(href)
+        netloc = parts.netloc.removeprefix("www.")
+        if not parts.path.strip("/") and not parts.query and (not netloc or netloc == home):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- authors
@@ -367,8 +438,13 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
         sites.append(twitter_site.lstrip("@"))
 
     # title
-    h1_node = tree.find(".//h1")
-    h1 = text_of(h1_node) if h1_node is not None else None
+    h1s: list[str] = []
+    for i, node in enumerate(tree.iter("h1")):
+        if i >= 10:
+            break
+        text = text_of(node)
+        if text and not _links_home(node, host):
+            h1s.append(text)
     title_node = tree.find(".//title")
     doc_title = text_of(title_node) if title_node is not None else None
     meta.title = _choose_title(
@@ -377,7 +453,7 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
             _first(metas, "og:title"),
             _first(metas, "twitter:title", "dc.title", "dcterms.title", "headline"),
         ],
-        h1 or None,
+        h1s,
         doc_title or None,
         sites,
         host,

@@ -87,6 +87,16 @@ _WALL = re.compile(
     re.IGNORECASE,
 )
 
+#: a phrase every _WALL match holds (lower case): a cheap first look at a long text
+_WALL_HINT = re.compile(
+    r"to\s+(?:continue|read|keep|unlock|access)|continue\s+reading|"
+    r"(?:subscriber|member)s?[-\s]+only|(?:to|for)\s+(?:paying\s+)?(?:subscribers|members)|"
+    r"weiterl|lire\s+la\s+suite|abonnés|suscr|чтобы|продовження|щоб|передплатник"
+)
+#: less running text than this beside a subscribe/sign-in notice: a login wall
+_WALL_TEXT = 700
+_WALL_TAGS = ("p", "div", "h2", "h3", "h4", "span", "li", "section", "strong")
+
 _NAV_TAGS = {"nav", "aside", "menu", "script", "style", "noscript", "form"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKISH = _HEADINGS | {
@@ -308,9 +318,14 @@ def classify(
         if heading and _ERROR_TITLE.search(heading) and running < 1000:
             return PageType(ERROR_PAGE, heading[:80])
 
-    # the notice is often in an element the body extractor prunes (class "paywall")
-    wall_blocks = [b.text for b in main if _WALL.search(b.text) and len(b.text) < 400]
-    for el in body.iter("p", "div", "h2", "h3", "h4", "span", "li", "section", "strong"):
+    # the notice is often in an element the body extractor prunes (class "paywall");
+    # but a notice outside the main text only matters when that text is short: a page
+    # with enough running text and no notice in it needs no look element by element
+    hint = _WALL_HINT.search("\n".join(b.text for b in main).lower())
+    noticed = [b.text for b in main if _WALL.search(b.text)] if hint else []
+    wall_blocks = [t for t in noticed if len(t) < 400]
+    look = bool(noticed) or running < _WALL_TEXT
+    for el in body.iter(*_WALL_TAGS) if look else ():
         line = _own_inline_text(el)
         if (
             10 < len(line) < 400
@@ -326,7 +341,7 @@ def classify(
     )
     if wall_blocks or password:
         text = running - sum(len(t) for t in wall_blocks if any(t in b.text for b in main))
-        limit = 700 if wall_blocks else 300
+        limit = _WALL_TEXT if wall_blocks else 300
         if text < limit:
             what = wall_blocks[0][:80] if wall_blocks else "password form"
             return PageType(LOGIN_WALL, f"{what} ({text} characters of text)")
