@@ -214,6 +214,7 @@ def _article_json(name: str, article: Any, dropped: str | None, candidates: bool
         "tags": article.tags,
         "image_url": article.image_url,
         "credited_source": article.credited_source,
+        "comments": article.comments,
         "date_evidence": article.published.evidence if article.published else None,
         "content_hash": article.content_hash,
     }
