@@ -54,15 +54,22 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
     """
     if not hashes:
         return []
+    # candidates that share rare anchors come first: common phrasing (a sign-off, a
+    # boilerplate paragraph) must not crowd the real copies out of the top
     rows = conn.execute(
-        """SELECT p.article_id FROM unnest(%(hashes)s::bigint[]) AS q(hash)
-           CROSS JOIN LATERAL (
-               SELECT s.article_id FROM article_anchors s
-               WHERE s.hash = q.hash AND s.article_id <> %(id)s
-               LIMIT %(cap)s
-           ) p
-           GROUP BY p.article_id HAVING count(*) >= %(min)s
-           ORDER BY count(*) DESC LIMIT %(top)s""",
+        """WITH post AS (
+               SELECT q.hash, p.article_id, count(*) OVER (PARTITION BY q.hash) AS n
+               FROM unnest(%(hashes)s::bigint[]) AS q(hash)
+               CROSS JOIN LATERAL (
+                   SELECT s.article_id FROM article_anchors s
+                   WHERE s.hash = q.hash AND s.article_id <> %(id)s
+                   LIMIT %(cap)s
+               ) p
+           )
+           SELECT article_id FROM post
+           GROUP BY article_id HAVING count(*) >= %(min)s
+           ORDER BY count(*) FILTER (WHERE n < %(cap)s) DESC, count(*) DESC
+           LIMIT %(top)s""",
         {
             "hashes": hashes,
             "id": article_id,
