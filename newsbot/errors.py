@@ -26,3 +26,7 @@ class PageRejected(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+    def __reduce__(self) -> tuple:
+        # travels back from worker processes intact (default pickling would lose `reason`)
+        return (type(self), (self.reason, self.detail))

@@ -55,6 +55,9 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 500,
 }
 
+# Worker processes for the extraction stage (None: one per core beyond the first; 0: in-line)
+NEWSBOT_STAGE_WORKERS = None
+
 # Store stage: rows written per transaction. Database: NEWSBOT_DATABASE_URL or embedded.
 NEWSBOT_STORE_BATCH_SIZE = 50
 NEWSBOT_DATABASE_URL = os.environ.get("NEWSBOT_DATABASE_URL")

@@ -21,12 +21,12 @@ class DedupPipeline(StagePipeline):
     stage = staticmethod(stages.fingerprint)
     name = "dedup"
 
-    def __init__(self, stats: StatsCollector | None = None) -> None:
-        super().__init__(stats)
+    def __init__(self, stats: StatsCollector | None = None, workers: int = 0) -> None:
+        super().__init__(stats, workers)
         self._seen: set[str] = set()
 
-    def process_item(self, item: Any) -> Any:
-        item = super().process_item(item)
+    async def process_item(self, item: Any) -> Any:
+        item = await super().process_item(item)
         if not isinstance(item, Article):
             return item
         keys = {item.url}

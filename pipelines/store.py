@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
@@ -158,14 +159,14 @@ class StorePipeline:
         logger.error("could not store %d articles: %s", size, failure.getTraceback())
         self._inc("newsbot/store/failed", size)
 
-    def close_spider(self, spider: Any = None) -> Deferred:
+    async def close_spider(self, spider: Any = None) -> None:
         """Write what is left and wait for the writer; a failure is counted, not raised."""
 
         def failed(failure: Failure) -> None:
             logger.error("could not store the last batch: %s", failure.getErrorMessage())
             self._inc("newsbot/store/failed", len(self.buffer))
 
-        return self.flush().addErrback(failed)
+        await maybe_deferred_to_future(self.flush().addErrback(failed))
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Record this source's counters in crawl_runs (and finish the run if we started it)."""

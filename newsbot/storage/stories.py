@@ -15,8 +15,11 @@ import psycopg
 
 from newsbot.similarity import MIN_SHARED, Match
 
-#: postings read per anchor: bounds the cost of common phrasing as the store grows
+#: postings read per anchor (fewer for long texts, so that one article never reads more
+#: than POSTINGS_BUDGET): bounds the cost of common phrasing as the store grows
 MAX_POSTINGS = 64
+MIN_POSTINGS = 16
+POSTINGS_BUDGET = 3000
 #: candidates scored per article, those sharing the most anchors first
 MAX_CANDIDATES = 32
 #: advisory-lock buckets for anchors (locks are per bucket, taken in sorted order)
@@ -54,6 +57,7 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
     """
     if not hashes:
         return []
+    cap = max(MIN_POSTINGS, min(MAX_POSTINGS, POSTINGS_BUDGET // len(hashes)))
     # candidates that share rare anchors come first: common phrasing (a sign-off, a
     # boilerplate paragraph) must not crowd the real copies out of the top
     rows = conn.execute(
@@ -73,7 +77,7 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
         {
             "hashes": hashes,
             "id": article_id,
-            "cap": MAX_POSTINGS,
+            "cap": cap,
             "min": MIN_SHARED,
             "top": MAX_CANDIDATES,
         },

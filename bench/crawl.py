@@ -1,0 +1,191 @@
+"""Crawl benchmark: a generated news web on 127.0.0.1, crawled twice end to end.
+
+    .venv/bin/python bench/crawl.py [--articles-per-site 1000] [--database-url URL]
+
+Serves three generated sites (WordPress-style dated paths, numeric ids, long
+slugs; feeds, sitemap indexes, paginated archives; news-sized pages) and runs
+`newsbot crawl` over them into a scratch database, twice. Prints for the first
+crawl pages/s, articles/s, CPU seconds per article and peak RSS of the crawler
+process; for the second, the share of article pages fetched again. In the same
+run it times the extraction stages alone (the `newsbot extract` code path) over
+the same article pages on one core, and prints end-to-end articles/s as a ratio
+of extraction-only articles/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newsbot import stages  # noqa: E402
+from newsbot.demo.webserver import fill_bytes, serve_sites  # noqa: E402
+from newsbot.errors import PageRejected  # noqa: E402
+from newsbot.items import Article  # noqa: E402
+from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
+
+LOCAL = [
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "CONCURRENT_REQUESTS=32",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "--log-level", "WARNING",
+]  # fmt: skip
+
+
+def crawl(sources: Path, url: str) -> dict:
+    """One `newsbot crawl` in a child process: wall time, CPU (crawler and its extraction
+    workers) and peak RSS."""
+    env = {**os.environ, "NEWSBOT_DATABASE_URL": url}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), "--json", *LOCAL],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    out, err = child.communicate()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if child.returncode != 0:
+        sys.stderr.write(err.decode()[-3000:])
+        raise SystemExit(f"crawl failed with exit code {child.returncode}")
+    # children's peak RSS: the largest child so far (the crawler; its workers are smaller)
+    return {"wall": wall, "summary": json.loads(out), "cpu": cpu, "rss_kib": after.ru_maxrss}
+
+
+def run_stats(url: str) -> dict:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT counters FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    counters = row[0]
+    total: dict[str, float] = {}
+    for per_source in counters.values():
+        for key, value in per_source.items():
+            if isinstance(value, int | float):
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+def extraction_only(web: dict, bases: dict[str, str]) -> tuple[float, int]:
+    """Articles/s of the extraction stages alone over the same pages, on this process."""
+    pages = []
+    for name, site in web.items():
+        for path in site.articles:
+            file = site.root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+            html = fill_bytes(file.read_bytes(), bases).decode("utf-8")
+            pages.append((bases[name] + path, html))
+    timings = []
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    for url, html in pages:
+        t = time.perf_counter()
+        with contextlib.suppress(PageRejected):
+            stages.process(Article(url=url, source="bench", html=html, fetched_at=now))
+        timings.append(time.perf_counter() - t)
+    elapsed = time.perf_counter() - started
+    print(
+        f"  extraction only: median {statistics.median(timings) * 1000:.1f} ms/page",
+        file=sys.stderr,
+    )
+    return len(pages) / elapsed, len(pages)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles-per-site", type=int, default=1000)
+    parser.add_argument("--database-url", help="server to create the scratch database on")
+    args = parser.parse_args()
+
+    specs = tuple(
+        SiteSpec(name, style, args.articles_per_site)
+        for name, style in (("dailywire", "dated"), ("metronews", "id"), ("worldpost", "slug"))
+    )
+    server = args.database_url or resolve_database_url(announce=False)
+    name = f"newsbot_bench_crawl_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(server)
+    params["dbname"] = name
+    url = make_conninfo(**params)
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
+            web = build_web(Path(tmp), specs)
+            articles = sum(len(s.articles) for s in web.values())
+            size = sum(f.stat().st_size for f in Path(tmp).rglob("*.html")) / max(1, articles)
+            print(
+                f"fixture web: {len(web)} sites, {articles} article pages, "
+                f"{size / 1024:.0f} KiB per page on average",
+                file=sys.stderr,
+            )
+            with serve_sites({n: s.root for n, s in web.items()}) as bases:
+                sources = Path(tmp) / "sources.toml"
+                sources.write_text("".join(
+                    f'[[sources]]\nname = "{n}"\nfeeds = ["{bases[n]}/rss.xml"]\n'
+                    f'sitemaps = ["{bases[n]}/sitemap.xml"]\nstart_urls = ["{bases[n]}/"]\n'
+                    "max_depth = 2\n\n" for n in web
+                ))  # fmt: skip
+                print("first crawl…", file=sys.stderr)
+                first = crawl(sources, url)
+                stats1 = run_stats(url)
+                print("second crawl…", file=sys.stderr)
+                second = crawl(sources, url)
+                stats2 = run_stats(url)
+                print("extraction only…", file=sys.stderr)
+                extract_rate, pages = extraction_only(web, bases)
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    stored = int(stats1.get("newsbot/store/new", 0))
+    responses = int(stats1.get("downloader/response_count", 0))
+    cpu = first["cpu"]
+    rss_mb = first["rss_kib"] / 1024
+    e2e_rate = stored / first["wall"]
+    refetched = int(stats2.get("newsbot/articles/fetched", 0))
+    rows = [
+        ("article pages in the web", f"{articles}"),
+        ("first crawl: wall time", f"{first['wall']:.1f} s"),
+        ("first crawl: pages/s (all responses)", f"{responses / first['wall']:.1f}"),
+        ("first crawl: articles stored", f"{stored}"),
+        ("first crawl: articles/s end to end", f"{e2e_rate:.1f}"),
+        (
+            "first crawl: CPU s per article (crawler process)",
+            f"{cpu / max(stored, 1) * 1000:.1f} ms",
+        ),
+        ("first crawl: peak RSS (crawler process)", f"{rss_mb:.0f} MiB"),
+        ("second crawl: wall time", f"{second['wall']:.1f} s"),
+        ("second crawl: article pages fetched again", f"{refetched} ({refetched / articles:.1%})"),
+        ("second crawl: requests", f"{int(stats2.get('downloader/request_count', 0))}"),
+        ("extraction only: articles/s (one core)", f"{extract_rate:.1f}"),
+        ("end to end / extraction only", f"{e2e_rate / extract_rate:.2f}"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  value")
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    print(
+        f"\n(pages: {pages}; both crawls on this machine's {os.cpu_count()} cores, "
+        "PostgreSQL and the web server included)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

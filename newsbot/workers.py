@@ -1,0 +1,50 @@
+"""A process pool for CPU-heavy stages, so that a crawl uses more than one core.
+
+Scrapy runs item pipelines on its reactor thread, and extraction is pure Python
+work under the GIL: in-line, it stalls downloads and parsing. Handing the
+extraction stage to worker processes lets the reactor keep fetching while pages
+are being extracted. One pool per crawler process, shared by its sources.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+_pool: ProcessPoolExecutor | None = None
+_size = 0
+
+
+def default_workers() -> int:
+    """One worker per core beyond the first (the reactor's), at least one on 2+ cores."""
+    return max(0, (os.cpu_count() or 1) - 1)
+
+
+def _warm() -> None:
+    """Import the extraction code once per worker, before the first page arrives."""
+    import newsbot.stages  # noqa: F401
+
+
+def pool(workers: int) -> Executor | None:
+    """The shared pool with `workers` processes; None when workers is 0 (run in-line)."""
+    global _pool, _size
+    if workers <= 0:
+        return None
+    if _pool is None or _size != workers:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        # forkserver: never fork a process that runs a reactor and threads
+        context = multiprocessing.get_context("forkserver")
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+        _size = workers
+    return _pool
+
+
+@atexit.register
+def shutdown() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
