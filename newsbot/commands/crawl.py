@@ -1,0 +1,84 @@
+"""`newsbot crawl`: crawl sources into the database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.errors import NewsbotError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    crawl = commands.add_parser("crawl", help="crawl sources into the database")
+    crawl.add_argument("--sources", required=True, metavar="FILE", help="sources file (TOML)")
+    crawl.add_argument("names", nargs="*", metavar="NAME", help="sources to crawl (default: all)")
+    crawl.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    crawl.add_argument("--log-file", metavar="FILE", help="write the crawl log to FILE")
+    crawl.add_argument(
+        "--json", action="store_true", help="print a JSON summary on stdout at the end"
+    )
+    crawl.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting, e.g. -s CLOSESPIDER_PAGECOUNT=100",
+    )
+    crawl.set_defaults(run=run)
+
+
+def _parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise NewsbotError(f"-s expects NAME=VALUE, got {pair!r}")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def run(args: argparse.Namespace) -> int:
+    from newsbot.config import load_sources, select_sources
+    from newsbot.crawl import run_crawl
+
+    select_sources(load_sources(args.sources), args.names, args.sources)  # fail fast
+    report = run_crawl(
+        args.sources,
+        args.names,
+        log_level=args.log_level,
+        log_file=args.log_file,
+        overrides=_parse_overrides(args.set),
+    )
+    summary = {
+        "run_id": report.run_id,
+        "sources": {
+            s.name: {
+                "pages": s.count("downloader/response_count"),
+                "articles_new": s.count("newsbot/store/new"),
+                "articles_updated": s.count("newsbot/store/updated"),
+                "articles_unchanged": s.count("newsbot/store/unchanged"),
+                "reposts": s.count("newsbot/store/reposts"),
+                "dropped": s.dropped,
+                "errors": s.count("log_count/ERROR"),
+                "finish_reason": s.finish_reason,
+                "failure": s.failure,
+            }
+            for s in report.sources
+        },
+    }
+    for name, row in summary["sources"].items():
+        line = (
+            f"{name}: {row['pages']} pages, {row['articles_new']} new, "
+            f"{row['articles_updated']} updated, {row['articles_unchanged']} unchanged, "
+            f"{row['reposts']} reposts, {row['dropped']} dropped, {row['errors']} errors"
+        )
+        print(line, file=sys.stderr)
+    for source in report.failed:
+        print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    return EXIT_SOURCE_FAILED if report.failed else EXIT_OK

@@ -1,0 +1,101 @@
+"""`newsbot extract FILE…`: what newsbot makes of saved pages, through the crawl's stages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.errors import NewsbotError, PageRejected
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    extract = commands.add_parser(
+        "extract", help="show what newsbot makes of saved HTML pages (one JSON line each)"
+    )
+    extract.add_argument("files", nargs="+", metavar="FILE")
+    extract.add_argument("--url", help="the URL the page was fetched from (one file only)")
+    extract.add_argument("--timezone", help="zone for dates without one, e.g. Europe/Kyiv")
+    extract.add_argument("--language", help="language hint, e.g. en")
+    extract.add_argument(
+        "--candidates", action="store_true", help="also print every date candidate found"
+    )
+    extract.set_defaults(run=run)
+
+
+def _read_page(path: Path) -> str:
+    from w3lib.encoding import html_to_unicode
+
+    raw = path.read_bytes()
+    _encoding, text = html_to_unicode(None, raw)
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    from newsbot import stages
+    from newsbot.items import Article
+
+    if args.url and len(args.files) > 1:
+        raise NewsbotError("--url names the URL of one page; give one FILE with it")
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            html = _read_page(path)
+        except OSError as exc:
+            print(f"newsbot: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
+            status = EXIT_SOURCE_FAILED
+            continue
+        article = Article(
+            url=args.url or path.resolve().as_uri(),
+            source="file",
+            html=html,
+            fetched_at=datetime.now(UTC),
+            timezone=args.timezone,
+            language_hint=args.language,
+        )
+        dropped = None
+        try:
+            for stage in stages.STAGES:
+                article = stage(article)
+        except PageRejected as exc:
+            dropped = str(exc)
+        print(
+            json.dumps(_article_json(name, article, dropped, args.candidates), ensure_ascii=False)
+        )
+    return status
+
+
+def _article_json(name: str, article: Any, dropped: str | None, candidates: bool) -> dict:
+    data: dict[str, Any] = {
+        "file": name,
+        "url": article.url,
+        "title": article.title,
+        "authors": article.authors,
+        "published_at": article.published.isoformat() if article.published else None,
+        "modified_at": article.modified.isoformat() if article.modified else None,
+        "language": article.language,
+        "lead": article.lead,
+        "body": article.body,
+        "canonical_url": article.canonical_url,
+        "site_name": article.site_name,
+        "section": article.section,
+        "tags": article.tags,
+        "image_url": article.image_url,
+        "credited_source": article.credited_source,
+        "comments": article.comments,
+        "date_evidence": article.published.evidence if article.published else None,
+        "content_hash": article.content_hash,
+    }
+    if dropped:
+        data["dropped"] = dropped
+    if candidates:
+        data["date_candidates"] = [
+            {"raw": c.raw, "role": c.role, "evidence": c.evidence, "key": c.key}
+            for c in article.date_candidates
+        ]
+    return data
