@@ -166,10 +166,10 @@ def main() -> int:
         ("first crawl: articles stored", f"{stored}"),
         ("first crawl: articles/s end to end", f"{e2e_rate:.1f}"),
         (
-            "first crawl: CPU s per article (crawler process)",
+            "first crawl: CPU per article (crawler + workers)",
             f"{cpu / max(stored, 1) * 1000:.1f} ms",
         ),
-        ("first crawl: peak RSS (crawler process)", f"{rss_mb:.0f} MiB"),
+        ("first crawl: peak RSS (largest process)", f"{rss_mb:.0f} MiB"),
         ("second crawl: wall time", f"{second['wall']:.1f} s"),
         ("second crawl: article pages fetched again", f"{refetched} ({refetched / articles:.1%})"),
         ("second crawl: requests", f"{int(stats2.get('downloader/request_count', 0))}"),

@@ -145,6 +145,8 @@ class Article:
 
     # --- dedup stage ---
     content_hash: str | None = None
+    #: sampled shingle hashes of the body (newsbot.similarity), for near-duplicate search
+    anchors: list[int] = field(default_factory=list)
 
     #: the short reason a stage rejected the page (set when it is dropped)
     drop_reason: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsbot import boilerplate, dates, dedup
+from newsbot import boilerplate, dates, dedup, similarity
 from newsbot.errors import PageRejected
 from newsbot.extraction import extract_page
 from newsbot.items import Article
@@ -83,6 +83,7 @@ def strip_boilerplate(article: Article) -> Article:
 def fingerprint(article: Article) -> Article:
     """Content identity for repost detection: a hash of the normalised body."""
     article.content_hash = dedup.content_hash(article.body or "")
+    article.anchors = similarity.anchors(article.body or "")
     return article
 
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+
+from newsbot.items import Article
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0
@@ -48,3 +51,11 @@ def shutdown() -> None:
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+
+
+def run_stage(stage: Callable[[Article], Article], article: Article) -> Article:
+    """Run one stage in a worker; the raw HTML is not sent back (no later stage needs it,
+    and the page would cross the process boundary once more for nothing)."""
+    result = stage(article)
+    result.html = ""
+    return result

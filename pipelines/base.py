@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 
 from newsbot.errors import PageRejected
 from newsbot.items import Article
-from newsbot.workers import default_workers
+from newsbot.workers import default_workers, run_stage
 from newsbot.workers import pool as workers_pool
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ class StagePipeline:
     name: ClassVar[str]
 
     #: run the stage in the worker pool (NEWSBOT_STAGE_WORKERS) instead of on the reactor
-    offload: ClassVar[bool] = False
+    #: thread: the stages are pure functions of the article, so any of them can move
+    offload: ClassVar[bool] = True
 
     def __init__(self, stats: StatsCollector | None = None, workers: int = 0) -> None:
         self.stats = stats
@@ -48,7 +49,7 @@ class StagePipeline:
             return item
         try:
             if self.executor is not None:
-                future = self.executor.submit(type(self).stage, item)
+                future = self.executor.submit(run_stage, type(self).stage, item)
                 # wait on a reactor thread-pool thread: the reactor itself goes on meanwhile
                 result = await maybe_deferred_to_future(deferToThread(future.result))
             else:

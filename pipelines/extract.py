@@ -7,4 +7,3 @@ from pipelines.base import StagePipeline
 class ExtractPipeline(StagePipeline):
     stage = staticmethod(stages.extract)
     name = "extract"
-    offload = True  # the heaviest stage: worker processes, so the reactor keeps crawling

@@ -7,6 +7,7 @@ only buffers items, flushes them in batches and reports what happened.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ import psycopg
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred, succeed
+from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
@@ -54,6 +55,14 @@ _COUNTERS = (
 )
 
 
+@dataclass
+class _Lane:
+    """One writer: a chain of batch writes (each waits for the one before) and its connection."""
+
+    pending: Deferred = field(default_factory=lambda: succeed(None))
+    conn: psycopg.Connection | None = None
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -67,8 +76,9 @@ class StorePipeline:
         #: pages dropped as not (usable) articles, remembered so re-crawls skip them
         self.dropped: list[Article] = []
         self.conn: psycopg.Connection | None = None
-        #: the chain of batch writes; each waits for the one before
-        self.pending: Deferred = succeed(None)
+        writers = max(1, settings.getint("NEWSBOT_STORE_WRITERS", 2))
+        self.lanes = [_Lane() for _ in range(writers)]
+        self.next_lane = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -101,36 +111,39 @@ class StorePipeline:
             self.dropped.append(item)
 
     def flush(self) -> Deferred:
-        """Hand the buffered articles to the writer thread; batches are written in order.
+        """Hand the buffered articles to a writer lane; returns when every lane is idle.
 
         Database round trips happen off the reactor thread, so fetching and extraction
-        go on while a batch is written (PostgreSQL works on another core meanwhile).
+        go on while batches are written. Several lanes (NEWSBOT_STORE_WRITERS), each a
+        thread with its own connection, write at once; the story locks keep their
+        repost links exactly as one writer would make them.
         """
         batch, self.buffer = self.buffer, []
         dropped, self.dropped = self.dropped, []
-        if not batch and not dropped:
-            return self.pending
+        if batch or dropped:
+            lane = self.lanes[self.next_lane % len(self.lanes)]
+            self.next_lane += 1
 
-        def write(_: object) -> Deferred:
-            return (
-                deferToThread(self._write, batch, dropped)
-                .addCallback(self._count, len(batch))
-                .addErrback(self._write_failed, len(batch))
-            )
+            def write(_: object, lane: _Lane = lane) -> Deferred:
+                return (
+                    deferToThread(self._write, lane, batch, dropped)
+                    .addCallback(self._count, len(batch))
+                    .addErrback(self._write_failed, len(batch))
+                )
 
-        self.pending = self.pending.addBoth(write)
-        return self.pending
+            lane.pending = lane.pending.addBoth(write)
+        return DeferredList([lane.pending for lane in self.lanes], consumeErrors=True)
 
-    def _write(self, batch: list[Article], dropped: list[Article]) -> list | None:
-        """Runs in the writer thread: on a lost connection, reconnect and retry once."""
+    def _write(self, lane: _Lane, batch: list[Article], dropped: list[Article]) -> list | None:
+        """Runs in the lane's thread: on a lost connection, reconnect and retry once."""
         for attempt in (1, 2):
             try:
-                if self.conn is None or self.conn.closed:
-                    self.conn = for_ingest(connect(self.database_url or resolve_database_url()))
+                if lane.conn is None or lane.conn.closed:
+                    lane.conn = for_ingest(connect(self.database_url or resolve_database_url()))
                 if dropped:
-                    save_dropped(self.conn, dropped)
+                    save_dropped(lane.conn, dropped)
                     dropped = []
-                return save_batch(self.conn, batch, self.run_id)
+                return save_batch(lane.conn, batch, self.run_id)
             except psycopg.OperationalError as exc:
                 logger.error(
                     "database error while storing %d articles (attempt %d): %s",
@@ -138,9 +151,9 @@ class StorePipeline:
                     attempt,
                     mask_url(" ".join(str(exc).split())),
                 )
-                if self.conn is not None:
-                    self.conn.close()
-                self.conn = None
+                if lane.conn is not None:
+                    lane.conn.close()
+                lane.conn = None
         return None
 
     def _count(self, results: list | None, size: int) -> None:
@@ -193,8 +206,9 @@ class StorePipeline:
         except (psycopg.Error, DatabaseUnavailable) as exc:
             logger.error("could not record the run: %s", " ".join(str(exc).split()))
         finally:
-            if self.conn is not None:
-                self.conn.close()
+            for connection in [self.conn, *(lane.conn for lane in self.lanes)]:
+                if connection is not None:
+                    connection.close()
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:

@@ -160,7 +160,7 @@ def save_article(
 ) -> SaveResult:
     """Insert or update one article and link its story; runs inside the caller's transaction."""
     values = _row_values(article, run_id)
-    hashes = anchors(values["body"] or "")
+    hashes = article.anchors or anchors(values["body"] or "")
     # lock before looking: a concurrent writer of a matching text waits for our commit
     # one statement, keys in ascending order (the array's order), so writers never deadlock
     conn.execute(
