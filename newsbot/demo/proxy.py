@@ -22,6 +22,7 @@ from newsbot.demo import webserver
 class _ProxyServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = True
+    request_queue_size = 256  # see webserver._SiteServer
 
     def __init__(self, roots: Mapping[str, Path], bases: Mapping[str, str]) -> None:
         #: host name → document root

@@ -96,6 +96,9 @@ class _SiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = True  # server_close() joins the request threads
+    # a crawler opens many connections at once; the default backlog of 5 drops SYNs and
+    # costs the client a one-second retransmit each time
+    request_queue_size = 256
 
     def __init__(self, host: str, root: Path) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
