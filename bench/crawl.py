@@ -128,10 +128,16 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
             web = build_web(Path(tmp), specs)
             articles = sum(len(s.articles) for s in web.values())
-            size = sum(f.stat().st_size for f in Path(tmp).rglob("*.html")) / max(1, articles)
+            size = sum(
+                (site.root / (p.lstrip("/") + ("index.html" if p.endswith("/") else "")))
+                .stat()
+                .st_size
+                for site in web.values()
+                for p in site.articles
+            ) / max(1, articles)
             print(
                 f"fixture web: {len(web)} sites, {articles} article pages, "
-                f"{size / 1024:.0f} KiB per page on average",
+                f"{size / 1024:.0f} KiB per article page on average",
                 file=sys.stderr,
             )
             with serve_sites({n: s.root for n, s in web.items()}) as bases:

@@ -137,11 +137,46 @@ def _file_for(root: Path, path: str) -> Path:
     return root / path.lstrip("/")
 
 
+# What makes real news pages 80–150 KB: a mega menu, inline CSS, a framework's state blob
+# and tag-manager scripts around a few KB of article text.
+_SECTIONS = ("politics", "economy", "world", "sport", "culture", "science", "opinion", "video")
 _NAV = "".join(
-    f'<li><a href="/{s}/">{s.title()}</a></li>'
-    for s in ("politics", "economy", "world", "sport", "culture", "science", "opinion", "video")
+    f'<li><a href="/{s}/">{s.title()}</a><ul>'
+    + "".join(f'<li><a href="/{s}/topic-{i}/">{s.title()} topic {i}</a></li>' for i in range(24))
+    + "</ul></li>"
+    for s in _SECTIONS
 )
-_SCRIPT = "<script>window.dataLayer=window.dataLayer||[];" + "var x=1;" * 3000 + "</script>"
+_STYLE = (
+    "<style>"
+    + "".join(
+        f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 2654435761 % 0xFFFFFF:06x}}}"
+        for i in range(400)
+    )
+    + "</style>"
+)
+_STATE = (
+    '<script id="__NEXT_DATA__" type="application/json">'
+    + json.dumps(
+        {
+            "props": {
+                "pageProps": {
+                    "ads": [
+                        {"slot": f"ad-{i}", "sizes": [[300, 250], [728, 90]], "pos": i}
+                        for i in range(250)
+                    ]
+                }
+            }
+        }
+    )
+    + "</script>"
+)
+_SCRIPT = (
+    _STYLE
+    + _STATE
+    + "<script>window.dataLayer=window.dataLayer||[];"
+    + "var x=1;" * 2000
+    + "</script>"
+)
 _FOOTER = (
     "<footer><p>© Generated News. All rights reserved.</p><ul>"
     + "".join(f'<li><a href="/about/{i}">Footer link {i}</a></li>' for i in range(40))
