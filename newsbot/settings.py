@@ -41,11 +41,15 @@ CLOSESPIDER_TIMEOUT = 0
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt and retries: a page we will not fetch costs nothing
     "middlewares.incremental.IncrementalMiddleware": 50,
+    # before anything is fetched, redirects included: no trip into private networks
+    "middlewares.private_network.PrivateNetworkMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "middlewares.retry.BackoffRetryMiddleware": 550,
 }
 # skip stored, unchanged articles and send conditional requests for feeds and sitemaps
 NEWSBOT_INCREMENTAL = True
+# refuse private/loopback/link-local addresses the sources file does not name (SSRF)
+NEWSBOT_BLOCK_PRIVATE_NETWORKS = True
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
