@@ -116,12 +116,12 @@ _INSERT = """
 INSERT INTO articles (url, canonical_url, source, title, authors, body, lead, language,
     published_at, published_precision, modified_at, modified_precision, date_evidence,
     fetched_at, content_hash, credited_source, site_name, section, tags, image_url,
-    discovery_lastmod, first_run_id, last_run_id)
+    discovery_lastmod, anchor_count, first_run_id, last_run_id)
 VALUES (%(url)s, %(canonical_url)s, %(source)s, %(title)s, %(authors)s, %(body)s, %(lead)s,
     %(language)s, %(published_at)s, %(published_precision)s, %(modified_at)s,
     %(modified_precision)s, %(date_evidence)s, %(fetched_at)s, %(content_hash)s,
     %(credited_source)s, %(site_name)s, %(section)s, %(tags)s, %(image_url)s,
-    %(discovery_lastmod)s, %(run_id)s, %(run_id)s)
+    %(discovery_lastmod)s, %(anchor_count)s, %(run_id)s, %(run_id)s)
 ON CONFLICT (url) DO NOTHING
 RETURNING id
 """
@@ -161,6 +161,7 @@ def save_article(
     """Insert or update one article and link its story; runs inside the caller's transaction."""
     values = _row_values(article, run_id)
     hashes = article.anchors or anchors(values["body"] or "")
+    values["anchor_count"] = len(hashes)
     # lock before looking: a concurrent writer of a matching text waits for our commit
     # one statement, keys in ascending order (the array's order), so writers never deadlock
     conn.execute(
@@ -202,8 +203,14 @@ def save_article(
         row = conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (article_id,))
         return SaveResult(article.url, outcome, article_id, row.fetchone()["duplicate_of"])
     orphans = stories.detach(conn, article_id) if text_changed else []
-    stored = stories.store_anchors(conn, article_id, hashes)
-    original = stories.link(conn, article_id, stored)
+    stored = stories.store_anchors(conn, article_id, hashes, update_count=outcome != "new")
+    me = {
+        "id": article_id,
+        "source": values["source"],
+        "anchor_count": len(stored),
+        "content_hash": values["content_hash"],
+    }
+    original = stories.link(conn, article_id, stored, me, new=outcome == "new")
     for orphan in orphans:  # copies of the old text find their story again without us
         row = conn.execute("SELECT body FROM articles WHERE id = %s", (orphan,)).fetchone()
         stories.link(conn, orphan, anchors(row["body"] or ""))

@@ -35,16 +35,22 @@ def lock_keys(hashes: Iterable[int], content_hash: str | None) -> list[int]:
     return sorted(keys)
 
 
-def store_anchors(conn: psycopg.Connection, article_id: int, found: list[int]) -> list[int]:
+def store_anchors(
+    conn: psycopg.Connection, article_id: int, found: list[int], *, update_count: bool = True
+) -> list[int]:
     """Replace an article's anchors (its text changed or is new)."""
-    conn.execute("DELETE FROM article_anchors WHERE article_id = %s", (article_id,))
+    if update_count:  # a new row has none yet, and its anchor_count came with the insert
+        conn.execute("DELETE FROM article_anchors WHERE article_id = %s", (article_id,))
     if found:
         conn.execute(
             """INSERT INTO article_anchors (hash, article_id)
                SELECT unnest(%s::bigint[]), %s""",
             (found, article_id),
         )
-    conn.execute("UPDATE articles SET anchor_count = %s WHERE id = %s", (len(found), article_id))
+    if update_count:
+        conn.execute(
+            "UPDATE articles SET anchor_count = %s WHERE id = %s", (len(found), article_id)
+        )
     return found
 
 
@@ -130,17 +136,25 @@ def _credits(member: dict, others: list[dict]) -> bool:
     )
 
 
-def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | None:
+def link(
+    conn: psycopg.Connection,
+    article_id: int,
+    hashes: list[int],
+    me: dict | None = None,
+    *,
+    new: bool = False,
+) -> int | None:
     """Join the article to the story of every copy it matches; return its original (or None).
 
     The original of a story is its earliest-published copy; ties go to the copy
     that the others credit, then to the first seen. All copies point straight
     at it; when an earlier copy arrives later, the whole story is re-pointed.
     """
-    me = conn.execute(
-        "SELECT id, source, anchor_count, content_hash FROM articles WHERE id = %s",
-        (article_id,),
-    ).fetchone()
+    if me is None:
+        me = conn.execute(
+            "SELECT id, source, anchor_count, content_hash FROM articles WHERE id = %s",
+            (article_id,),
+        ).fetchone()
     found = set(_candidates(conn, article_id, hashes))
     if me["content_hash"]:
         found.update(
@@ -182,6 +196,8 @@ def link(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> int | 
                 continue
             matches[candidate] = verdict
             roots.add(root)
+    if new and not roots:
+        return None  # a new story of its own: nothing points at it, nothing to change
     # this article may itself be an original that others point at
     roots.add(article_id)
     members = conn.execute(

@@ -1,0 +1,261 @@
+"""Export stored articles as JSON lines, CSV or Parquet, streamed from a server-side cursor.
+
+A named cursor sends rows in chunks, so memory use stays flat whatever the table size;
+the whole export reads one snapshot (one query in one transaction). Also home of the
+article filters (`ArticleFilter`) that `newsbot search` shares.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import tuple_row
+
+from newsbot.errors import NewsbotError
+
+#: The exported columns: the article columns of docs/schema.md, in this order.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "url",
+    "canonical_url",
+    "source",
+    "title",
+    "authors",
+    "body",
+    "lead",
+    "language",
+    "published_at",
+    "published_precision",
+    "modified_at",
+    "date_evidence",
+    "fetched_at",
+    "content_hash",
+    "duplicate_of",
+    "credited_source",
+    "site_name",
+    "section",
+    "tags",
+    "image_url",
+    "dedup_method",
+    "similarity",
+)
+LIST_COLUMNS = frozenset({"authors", "tags"})
+TIME_COLUMNS = frozenset({"published_at", "modified_at", "fetched_at"})
+FORMATS = ("jsonl", "csv", "parquet")
+#: rows fetched per round trip, and rows per Parquet row group
+CHUNK_ROWS = 10_000
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ExportError(NewsbotError):
+    """An export that cannot be done as asked (exit code 2: bad usage)."""
+
+    exit_code = 2
+
+
+def parse_time_bound(text: str, *, end: bool = False) -> datetime:
+    """A --since/--until value as an aware UTC datetime.
+
+    `YYYY-MM-DD` means the start of that UTC day for --since and the end of it for --until
+    (so `--until 2024-03-10` includes the 10th); a full ISO 8601 time without an offset is
+    taken as UTC.
+    """
+    text = text.strip()
+    try:
+        if _DATE_ONLY.match(text):
+            day = date.fromisoformat(text)
+            value = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return value + timedelta(days=1) if end else value
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD or ISO 8601)") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a search or an export covers.
+
+    `since` is inclusive, `until` exclusive (`parse_time_bound(..., end=True)` turns a day
+    into the start of the next one); both compare `published_at`, so articles without a
+    trustworthy date are left out when either is given. `unique` keeps originals only.
+    """
+
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    unique: bool = False
+
+    def conditions(self, alias: str = "a") -> tuple[list[sql.Composable], dict[str, Any]]:
+        """SQL conditions on the articles table aliased `alias`, with their parameters."""
+        col = sql.Identifier(alias)
+        where: list[sql.Composable] = []
+        params: dict[str, Any] = {}
+        if self.source is not None:
+            where.append(sql.SQL("{}.source = %(f_source)s").format(col))
+            params["f_source"] = self.source
+        if self.since is not None:
+            where.append(sql.SQL("{}.published_at >= %(f_since)s").format(col))
+            params["f_since"] = self.since
+        if self.until is not None:
+            where.append(sql.SQL("{}.published_at < %(f_until)s").format(col))
+            params["f_until"] = self.until
+        if self.unique:
+            where.append(sql.SQL("{}.duplicate_of IS NULL").format(col))
+        return where, params
+
+
+def _where(conditions: list[sql.Composable]) -> sql.Composable:
+    if not conditions:
+        return sql.SQL("")
+    return sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions)
+
+
+def iter_chunks(
+    conn: psycopg.Connection, filters: ArticleFilter, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[list[tuple]]:
+    """The selected articles in id order, `chunk_rows` tuples (COLUMNS order) at a time."""
+    conditions, params = filters.conditions("a")
+    query = sql.SQL("SELECT {cols} FROM articles a {where} ORDER BY a.id").format(
+        cols=sql.SQL(", ").join(sql.SQL("a.") + sql.Identifier(c) for c in COLUMNS),
+        where=_where(conditions),
+    )
+    with conn.transaction():
+        # timestamps come back in UTC whatever the server's or the role's TimeZone
+        conn.execute("SET LOCAL TIME ZONE 'UTC'")
+        with conn.cursor(name="newsbot_export", row_factory=tuple_row) as cursor:
+            cursor.itersize = chunk_rows
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(chunk_rows):
+                yield rows
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
+def _json_ready(row: tuple) -> dict[str, Any]:
+    record = dict(zip(COLUMNS, row, strict=True))
+    for name in TIME_COLUMNS:
+        record[name] = _iso(record[name])
+    return record
+
+
+def write_jsonl(chunks: Iterator[list[tuple]], out: IO[str]) -> int:
+    """One JSON object per line; lists as JSON arrays, timestamps ISO 8601 UTC, NULL → null."""
+    count = 0
+    for rows in chunks:
+        out.write("".join(json.dumps(_json_ready(r), ensure_ascii=False) + "\n" for r in rows))
+        count += len(rows)
+    return count
+
+
+def _csv_cell(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if name in LIST_COLUMNS:
+        return json.dumps(value, ensure_ascii=False)
+    if name in TIME_COLUMNS:
+        return _iso(value)
+    return value
+
+
+def write_csv(chunks: Iterator[list[tuple]], out: IO[str]) -> int:
+    """RFC 4180 CSV with a header; lists as JSON arrays (authors' names may contain ';'),
+    timestamps ISO 8601 UTC, NULL as an empty field."""
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    count = 0
+    for rows in chunks:
+        writer.writerows([_csv_cell(n, v) for n, v in zip(COLUMNS, r, strict=True)] for r in rows)
+        count += len(rows)
+    return count
+
+
+def parquet_schema() -> Any:
+    """The Arrow schema of the Parquet export: the SQL types, lists as list<string>."""
+    import pyarrow as pa
+
+    types = {
+        "id": pa.int64(),
+        "duplicate_of": pa.int64(),
+        "authors": pa.list_(pa.string()),
+        "tags": pa.list_(pa.string()),
+        "published_at": pa.timestamp("us", tz="UTC"),
+        "modified_at": pa.timestamp("us", tz="UTC"),
+        "fetched_at": pa.timestamp("us", tz="UTC"),
+        "similarity": pa.float32(),
+    }
+    return pa.schema([pa.field(c, types.get(c, pa.string()), nullable=c != "id") for c in COLUMNS])
+
+
+def write_parquet(chunks: Iterator[list[tuple]], path: Path) -> int:
+    """Parquet (zstd), one row group per chunk, so only one chunk is ever held in memory."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema()
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for rows in chunks:
+            columns = list(zip(*rows, strict=True))
+            table = pa.Table.from_arrays(
+                [
+                    pa.array(col, type=field.type)
+                    for col, field in zip(columns, schema, strict=True)
+                ],
+                schema=schema,
+            )
+            writer.write_table(table, row_group_size=len(rows))
+            count += len(rows)
+        if count == 0:
+            writer.write_table(schema.empty_table())
+    return count
+
+
+def export(
+    conn: psycopg.Connection,
+    fmt: str,
+    filters: ArticleFilter,
+    out: Path | None = None,
+    stdout: IO[str] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
+    """Write the selected articles to `out` (or `stdout`); return how many.
+
+    A file is written under a temporary name and renamed when complete, so an interrupted
+    export never leaves a truncated file behind that looks finished.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if out is None and fmt == "parquet":
+        raise ExportError("--format parquet needs --out FILE (Parquet cannot be streamed)")
+    chunks = iter_chunks(conn, filters, chunk_rows)
+    if out is None:
+        assert stdout is not None
+        return write_jsonl(chunks, stdout) if fmt == "jsonl" else write_csv(chunks, stdout)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        if fmt == "parquet":
+            count = write_parquet(chunks, partial)
+        else:
+            with partial.open("w", encoding="utf-8", newline="") as handle:
+                count = write_jsonl(chunks, handle) if fmt == "jsonl" else write_csv(chunks, handle)
+        os.replace(partial, out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
