@@ -2,7 +2,8 @@
 
 Commands live in `newsbot.commands`, one module each. Exit codes: 0 success; 1 a
 source failed (the others still ran); 2 bad usage or a bad sources file; 3 the
-database cannot be reached; 130 interrupted.
+database cannot be reached; 4 a source was skipped because another crawl holds it;
+130 interrupted.
 """
 
 from __future__ import annotations

@@ -48,6 +48,8 @@ class Source:
     #: politeness towards this site: seconds between requests, parallel requests
     download_delay: float | None = None
     concurrency: int | None = None
+    #: how often `newsbot schedule` runs this source: "15m", "1h", "daily", or a cron expression
+    schedule: str | None = None
     _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -90,6 +92,7 @@ class Source:
             "max_duration": self.max_duration,
             "download_delay": self.download_delay,
             "concurrency": self.concurrency,
+            "schedule": self.schedule,
             "extract": {
                 key: list(value) if isinstance(value, tuple) else value
                 for key, value in vars(self.extract).items()
@@ -211,9 +214,91 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         render_js=render_js,
         extract=extract,
         **limits,
+        schedule=_schedule(path, name, table.get("schedule")),
         _article_re=article_re,
         _follow_re=follow_re,
     )
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+#: cron fields: name, lowest, highest value, and names allowed for values
+_CRON_FIELDS = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("day of week", 0, 7, _DAYS),
+)
+_INTERVAL_RE = re.compile(r"^(\d+)([mhd])$")
+_SCHEDULE_HELP = '"15m", "30m", "1h", "2h", "1d", "daily" or a cron expression like "5 */2 * * *"'
+
+
+def schedule_interval(spec: str) -> tuple[int, str] | None:
+    """("15m" → (15, "m")); None for a cron expression. "daily" is (1, "d")."""
+    if spec == "daily":
+        return (1, "d")
+    match = _INTERVAL_RE.match(spec)
+    return (int(match.group(1)), match.group(2)) if match else None
+
+
+def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> int | None:
+    if text.isdigit():
+        value = int(text)
+        return value if low <= value <= high else None
+    if text.lower() in names:
+        return names.index(text.lower()) + (1 if low == 1 else 0)
+    return None
+
+
+def _cron_error(spec: str) -> str | None:
+    """Why a 5-field cron expression is invalid, or None."""
+    fields = spec.split()
+    if len(fields) != 5:
+        return f"{spec!r} is not a valid schedule: use {_SCHEDULE_HELP} (5 fields)"
+    for text, (label, low, high, names) in zip(fields, _CRON_FIELDS, strict=True):
+        for item in text.split(","):
+            base, _, step = item.partition("/")
+            if step and (not step.isdigit() or int(step) == 0):
+                return f"cron {label} field {text!r}: bad step {step!r}"
+            if base == "*":
+                continue
+            first, dash, last = base.partition("-")
+            bounds = [_cron_value(first, low, high, names)]
+            if dash:
+                bounds.append(_cron_value(last, low, high, names))
+            if None in bounds or (dash and bounds[0] > bounds[1]):  # type: ignore[operator]
+                return f"cron {label} field {text!r}: values must be {low}-{high}"
+    return None
+
+
+def _schedule(path: Path, name: str, value: Any) -> str | None:
+    """Validate `schedule` so `newsbot schedule` never writes a crontab line cron rejects."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, name, "schedule", f"must be a string: {_SCHEDULE_HELP}")
+    spec = " ".join(value.split())
+    interval = schedule_interval(spec)
+    if interval is not None:
+        count, unit = interval
+        allowed = {"m": (1, 60), "h": (1, 24), "d": (1, 1)}[unit]
+        if not allowed[0] <= count <= allowed[1] or (unit != "d" and allowed[1] % count != 0):
+            divisors = {
+                "m": "a divisor of 60 (5m, 10m, 15m, 20m, 30m…)",
+                "h": "a divisor of 24 (1h, 2h, 3h, 4h, 6h, 8h, 12h)",
+                "d": "1d",
+            }[unit]
+            raise _fail(path, name, "schedule", f"{value!r}: the interval must be {divisors}")
+        return spec
+    if _INTERVAL_RE.match(spec.replace(" ", "")) or not any(c in spec for c in " *"):
+        raise _fail(
+            path, name, "schedule", f"{value!r} is not a valid schedule: use {_SCHEDULE_HELP}"
+        )
+    error = _cron_error(spec)
+    if error:
+        raise _fail(path, name, "schedule", error)
+    return spec
 
 
 def _number(path: Path, name: str, key: str, value: Any, *, integer: bool) -> Any:
@@ -283,6 +368,7 @@ _KEYS = frozenset(
         "timezone",
         "language",
         "render_js",
+        "schedule",
     }
 )
 

@@ -15,6 +15,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsbot.config import Source, load_sources, select_sources
+from newsbot.errors import SourceLocked
+from newsbot.locks import SourceLocks
+from newsbot.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
 from newsbot.storage.runs import finish_run, start_run
@@ -70,10 +73,19 @@ class CrawlReport:
     run_id: int
     database_url: str
     sources: list[SourceReport]
+    #: sources not crawled because another crawl held their lock: name → who holds it
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceReport]:
         return [s for s in self.sources if s.failure]
+
+
+def locked_message(skipped: dict[str, str], *, waited: float = 0.0) -> str:
+    """One line naming each locked source and who holds it."""
+    held = "; ".join(f"source {name!r} is being crawled by {who}" for name, who in skipped.items())
+    hint = f"gave up after waiting {waited:g} s" if waited else "use --wait to wait for it"
+    return f"{held}; not crawled ({hint})"
 
 
 def crawl_settings(
@@ -112,11 +124,18 @@ def run_crawl(
     log_level: str = "INFO",
     log_file: str | None = None,
     overrides: dict[str, Any] | None = None,
+    wait: float = 0.0,
+    progress: str = "off",
+    progress_interval: float | None = None,
 ) -> CrawlReport:
     """Crawl the named sources (all by default) into PostgreSQL; blocks until done.
 
     Raises ConfigError for a bad sources file and DatabaseUnavailable when the
-    database cannot be reached, before any page is fetched.
+    database cannot be reached, before any page is fetched. Each source is locked
+    (see newsbot.locks) for the whole crawl: a source another crawl holds is skipped
+    (waiting up to `wait` seconds for it) and listed in `CrawlReport.skipped`; when
+    every source is held, SourceLocked is raised and no run is recorded.
+    `progress` is "auto", "rich", "plain" or "off" (see newsbot.progress).
     """
     sources: list[Source] = select_sources(load_sources(sources_file), list(names), sources_file)
     overrides = dict(overrides or {})
@@ -128,6 +147,49 @@ def run_crawl(
     with connect(database_url) as conn:
         upgrade(conn)
         ensure_sources(conn, sources)
+    with SourceLocks(database_url) as locks:
+        skipped = locks.acquire([s.name for s in sources], wait=wait)
+        if len(skipped) == len(sources):
+            raise SourceLocked(locked_message(skipped, waited=wait))
+        for name, who in skipped.items():
+            logger.warning("source %s skipped: being crawled by %s", name, who)
+        sources = [s for s in sources if s.name not in skipped]
+        report = _crawl_locked(
+            sources_file,
+            sources,
+            database_url,
+            log_level=log_level,
+            log_file=log_file,
+            overrides=overrides,
+            progress=Progress(progress, progress_interval),
+        )
+        report.skipped = skipped
+        if skipped:
+            with connect(database_url) as conn:
+                row = conn.execute(
+                    "SELECT finish_reason FROM crawl_runs WHERE id = %s", (report.run_id,)
+                ).fetchone()
+                note = "skipped (locked by another crawl): " + ", ".join(skipped)
+                conn.execute(
+                    "UPDATE crawl_runs SET finish_reason = %s WHERE id = %s",
+                    (f"{row['finish_reason']}; {note}", report.run_id),
+                )
+                conn.commit()
+        return report
+
+
+def _crawl_locked(
+    sources_file: str | Path,
+    sources: list[Source],
+    database_url: str,
+    *,
+    log_level: str,
+    log_file: str | None,
+    overrides: dict[str, Any],
+    progress: Progress,
+) -> CrawlReport:
+    """The crawl proper, once every source in `sources` is locked by this process."""
+    with connect(database_url) as conn:
         run_id = start_run(conn, [s.name for s in sources])
 
     from spiders.news import NewsSpider
@@ -135,6 +197,7 @@ def run_crawl(
     settings = crawl_settings(
         database_url, run_id, log_level=log_level, log_file=log_file, overrides=overrides
     )
+    progress.start()  # before CrawlerProcess: Scrapy's log handler must write through it
     process = CrawlerProcess(settings)
     crawlers = {}
     for source in sources:
@@ -142,11 +205,14 @@ def run_crawl(
         apply_source_settings(crawler.settings, source)
         process.crawl(crawler, sources=str(sources_file), source=source.name)
         crawlers[source.name] = crawler
+    progress.attach(crawlers)
     interrupted = False
     try:
         process.start()
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        progress.stop()
     reports = [
         SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
         for name, crawler in crawlers.items()

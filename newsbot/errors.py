@@ -30,3 +30,17 @@ class PageRejected(Exception):
     def __reduce__(self) -> tuple:
         # travels back from worker processes intact (default pickling would lose `reason`)
         return (type(self), (self.reason, self.detail))
+
+
+#: exit code of `newsbot crawl` when a source was not crawled because another run holds it
+EXIT_LOCKED = 4
+
+
+class SourceLocked(NewsbotError):
+    """Another crawl (on any machine) holds a source's lock; nothing of it was fetched.
+
+    A distinct exit code lets cron wrappers and monitoring tell "already running"
+    apart from a real failure.
+    """
+
+    exit_code = EXIT_LOCKED

@@ -12,4 +12,6 @@ EXIT_SOURCE_FAILED = 1
 EXIT_USAGE = 2
 #: the database cannot be reached
 EXIT_DATABASE = 3
+#: a source was skipped: another crawl (on any machine) holds its lock
+EXIT_LOCKED = 4
 EXIT_INTERRUPTED = 130

@@ -8,7 +8,17 @@ import sys
 from typing import Any
 
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
-from newsbot.errors import NewsbotError
+from newsbot.errors import EXIT_LOCKED, NewsbotError
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be ≥ 0")
+    return value
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,6 +29,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     crawl.add_argument("--log-file", metavar="FILE", help="write the crawl log to FILE")
     crawl.add_argument(
         "--json", action="store_true", help="print a JSON summary on stdout at the end"
+    )
+    crawl.add_argument(
+        "--wait",
+        nargs="?",
+        type=_seconds,
+        const=float("inf"),
+        default=0.0,
+        metavar="SECONDS",
+        help="when another crawl holds a source, wait for it (at most SECONDS; "
+        "no value: as long as it takes) instead of skipping it with exit code 4",
+    )
+    crawl.add_argument(
+        "--progress",
+        choices=["auto", "rich", "plain", "off"],
+        default="auto",
+        help="live progress on stderr: a table on a terminal, else a line per source "
+        "every 30 s (NEWSBOT_PROGRESS_INTERVAL); default auto",
     )
     crawl.add_argument(
         "-s",
@@ -52,8 +79,10 @@ def run(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         log_file=args.log_file,
         overrides=_parse_overrides(args.set),
+        wait=args.wait,
+        progress=args.progress,
     )
-    summary = {
+    summary: dict[str, Any] = {
         "run_id": report.run_id,
         "sources": {
             s.name: {
@@ -69,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for s in report.sources
         },
+        "skipped": report.skipped,
     }
     for name, row in summary["sources"].items():
         line = (
@@ -79,6 +109,12 @@ def run(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     for source in report.failed:
         print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
+    if report.skipped:
+        from newsbot.crawl import locked_message
+
+        print(f"newsbot: {locked_message(report.skipped, waited=args.wait)}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
-    return EXIT_SOURCE_FAILED if report.failed else EXIT_OK
+    if report.failed:
+        return EXIT_SOURCE_FAILED
+    return EXIT_LOCKED if report.skipped else EXIT_OK

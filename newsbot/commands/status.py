@@ -1,0 +1,152 @@
+"""`newsbot status`: per-source health, and the silent-breakage guard.
+
+A site redesign rarely makes a crawl fail: it makes it yield nothing, or yield
+articles without dates or authors. Those runs look "finished", so this command
+compares each source with its own recent past and warns (exit 1) when it slipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+
+#: runs looked at for the error rate
+ERROR_RATE_RUNS = 5
+#: a coverage warning needs at least this many articles on each side of the comparison
+MIN_RECENT, MIN_BASELINE = 3, 5
+#: warn when a share falls below this where it used to be at or above it ...
+COVERAGE_FLOOR = 0.9
+#: ... or drops by more than this
+COVERAGE_DROP = 0.2
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "status",
+        help="per-source health: last success, recent articles, errors, warnings (exit 1)",
+    )
+    parser.add_argument(
+        "--sources", metavar="FILE", help="report the sources of this file (default: all known)"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.set_defaults(run=run)
+
+
+def _count(counters: dict[str, Any], key: str) -> int:
+    value = counters.get(key, 0)
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _yield(counters: dict[str, Any]) -> int | None:
+    """Articles a run found (stored, re-seen or known and skipped); None: no evidence.
+
+    A run whose feeds and sitemaps all answered 304 fetched nothing by design, so it
+    says nothing about whether the site still yields articles.
+    """
+    found = sum(
+        _count(counters, k)
+        for k in (
+            "newsbot/store/new",
+            "newsbot/store/updated",
+            "newsbot/store/unchanged",
+            "newsbot/incremental/skipped_known",
+        )
+    )
+    if not found and _count(counters, "newsbot/discovery/not_modified"):
+        return None
+    return found
+
+
+def source_status(conn: Any, name: str) -> dict[str, Any]:
+    from newsbot.crawl import SourceReport
+    from newsbot.storage.status import COVERAGE_FIELDS, coverage, new_articles_since, source_runs
+
+    runs = source_runs(conn, name)
+    warnings: list[str] = []
+    outcomes = [(r, SourceReport(name, r["counters"] or {}).failure) for r in runs]
+    successes = [r for r, failure in outcomes if failure is None]
+    last_success = successes[0] if successes else None
+    if outcomes and outcomes[0][1]:
+        warnings.append(f"last run {outcomes[0][0]['id']} failed: {outcomes[0][1]}")
+
+    # yielded nothing in its last successful run(s), though it used to yield
+    yields = [(r, _yield(r["counters"] or {})) for r in successes]
+    yields = [(r, y) for r, y in yields if y is not None]
+    empty = 0
+    for _run, found in yields:
+        if found:
+            break
+        empty += 1
+    if empty and any(found for _r, found in yields[empty:]):
+        warnings.append(
+            f"found no articles in its last {empty} successful run(s) "
+            f"(run {yields[0][0]['id']}), though it used to"
+        )
+
+    recent_runs = [r["counters"] or {} for r in runs[:ERROR_RATE_RUNS]]
+    errors = sum(_count(c, "log_count/ERROR") for c in recent_runs)
+    requests = sum(_count(c, "downloader/request_count") for c in recent_runs)
+
+    cov = coverage(conn, name)
+    fields: dict[str, Any] = {}
+    if cov is not None:
+        recent, baseline = cov["recent"], cov["baseline"]
+        for field in COVERAGE_FIELDS:
+            now, before = recent[field], baseline[field]
+            fields[field] = {"recent": now, "baseline": before}
+            if recent["n"] < MIN_RECENT or baseline["n"] < MIN_BASELINE:
+                continue
+            if (now < COVERAGE_FLOOR <= before) or before - now > COVERAGE_DROP:
+                warnings.append(
+                    f"{field} coverage fell to {now:.0%} in run {cov['run_id']} "
+                    f"({recent['n']} articles) from {before:.0%} in the 7 days before "
+                    f"({baseline['n']} articles)"
+                )
+    return {
+        "last_success": last_success["started_at"].isoformat() if last_success else None,
+        "last_run": runs[0]["id"] if runs else None,
+        "articles_24h": new_articles_since(conn, name),
+        "errors": errors,
+        "requests": requests,
+        "error_rate": round(errors / requests, 4) if requests else None,
+        "coverage": fields,
+        "coverage_articles": (
+            {"recent": cov["recent"]["n"], "baseline": cov["baseline"]["n"]} if cov else None
+        ),
+        "warnings": warnings,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from newsbot.storage import connect, resolve_database_url
+    from newsbot.storage.status import known_sources
+
+    names: list[str] | None = None
+    if args.sources:
+        from newsbot.config import load_sources
+
+        names = [s.name for s in load_sources(args.sources)]
+    with connect(resolve_database_url()) as conn:
+        report = {name: source_status(conn, name) for name in (names or known_sources(conn))}
+    warned = any(s["warnings"] for s in report.values())
+    if args.json:
+        print(json.dumps({"sources": report, "ok": not warned}, indent=2))
+    else:
+        for name, s in report.items():
+            rate = f"{s['error_rate']:.1%}" if s["error_rate"] is not None else "-"
+            cov = ", ".join(
+                f"{field} {v['recent']:.0%}"
+                for field, v in s["coverage"].items()
+                if v["recent"] is not None
+            )
+            print(
+                f"{name}: last success {s['last_success'] or 'never'}, "
+                f"{s['articles_24h']} new articles in 24 h, error rate {rate} "
+                f"({s['errors']}/{s['requests']})" + (f", coverage {cov}" if cov else "")
+            )
+            for warning in s["warnings"]:
+                print(f"  WARNING {name}: {warning}")
+    return EXIT_SOURCE_FAILED if warned else EXIT_OK
