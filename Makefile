@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_DATA ?= ../shared/benchmarks/article-extraction
 
-.PHONY: demo test lint format bench bench-extraction clean-venv
+.PHONY: demo test lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-export clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,22 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-extraction
+bench: bench-extraction bench-dates bench-dedup bench-crawl bench-export
 
 bench-extraction: $(STAMP)
 	$(BIN)/python bench/extraction.py $(BENCH_DATA)
+
+bench-dates: $(STAMP)
+	$(BIN)/python bench/dates.py
+
+bench-dedup: $(STAMP)
+	$(BIN)/python bench/dedup.py
+
+bench-crawl: $(STAMP)
+	$(BIN)/python bench/crawl.py
+
+bench-export: $(STAMP)
+	$(BIN)/python bench/export.py
 
 clean-venv:
 	rm -rf $(VENV)

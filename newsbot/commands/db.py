@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from newsbot.commands import EXIT_OK
 
@@ -12,6 +13,19 @@ def register(commands: argparse._SubParsersAction) -> None:
     actions = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     upgrade = actions.add_parser("upgrade", help="apply pending schema migrations")
     upgrade.set_defaults(run=db_upgrade)
+    reader = actions.add_parser(
+        "grant-reader",
+        help="create/update a read-only LOGIN role for analysts",
+        description="Create ROLE (LOGIN) when missing and let it read, and only read, every "
+        "table and view, including ones later migrations add. Safe to run again.",
+    )
+    reader.add_argument("role", metavar="ROLE", help="role name, e.g. analyst")
+    reader.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="set the role's password to the first line of FILE (sent hashed, never printed)",
+    )
+    reader.set_defaults(run=db_grant_reader)
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
@@ -24,4 +38,42 @@ def db_upgrade(args: argparse.Namespace) -> int:
         print(f"applied {len(applied)} migration(s) to {mask_url(url)}: {', '.join(applied)}")
     else:
         print(f"schema of {mask_url(url)} is up to date")
+    return EXIT_OK
+
+
+def db_grant_reader(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from newsbot.errors import NewsbotError
+    from newsbot.storage import connect, mask_url, resolve_database_url
+    from newsbot.storage.roles import grant_reader, read_password_file, validate_role_name
+
+    role = validate_role_name(args.role)
+    password = read_password_file(args.password_file) if args.password_file else None
+    url = resolve_database_url()
+    with connect(url) as conn:
+        try:
+            report = grant_reader(conn, role, password)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            reason = " ".join(str(exc).split())
+            raise NewsbotError(
+                f"not allowed to set up role {role!r} on {mask_url(url)}: {reason}. "
+                "Run as a superuser, or as the database owner with CREATEROLE."
+            ) from None
+    state = "created" if report.created else "already existed"
+    if report.password_set:
+        state += ", password set"
+    print(f"role {role}: {state}")
+    print(
+        f"granted CONNECT on database {report.database}, USAGE on schema public, SELECT on "
+        f"{report.relations} table(s) and view(s); tables and views created later by "
+        f"{', '.join(report.default_privileges_for)} will be readable too"
+    )
+    if report.revoked_public_create:
+        print(
+            "revoked CREATE on schema public from PUBLIC (an old default): grant it explicitly "
+            "to roles that must create tables there"
+        )
+    for warning in report.warnings:
+        print(f"warning: role {role} still has {warning} through another role", file=sys.stderr)
     return EXIT_OK

@@ -52,8 +52,10 @@ COLUMNS: tuple[str, ...] = (
 LIST_COLUMNS = frozenset({"authors", "tags"})
 TIME_COLUMNS = frozenset({"published_at", "modified_at", "fetched_at"})
 FORMATS = ("jsonl", "csv", "parquet")
-#: rows fetched per round trip, and rows per Parquet row group
-CHUNK_ROWS = 10_000
+#: rows fetched per round trip: ~4 MB of typical articles, held twice (libpq, Python)
+CHUNK_ROWS = 1_000
+#: rows per Parquet row group: big enough for good compression and fast column scans
+ROW_GROUP_ROWS = 10_000
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -158,7 +160,9 @@ def write_jsonl(chunks: Iterator[list[tuple]], out: IO[str]) -> int:
     """One JSON object per line; lists as JSON arrays, timestamps ISO 8601 UTC, NULL → null."""
     count = 0
     for rows in chunks:
-        out.write("".join(json.dumps(_json_ready(r), ensure_ascii=False) + "\n" for r in rows))
+        for row in rows:  # line by line: the stream's buffer, not a chunk-sized string
+            out.write(json.dumps(_json_ready(row), ensure_ascii=False))
+            out.write("\n")
         count += len(rows)
     return count
 
@@ -202,25 +206,48 @@ def parquet_schema() -> Any:
     return pa.schema([pa.field(c, types.get(c, pa.string()), nullable=c != "id") for c in COLUMNS])
 
 
-def write_parquet(chunks: Iterator[list[tuple]], path: Path) -> int:
-    """Parquet (zstd), one row group per chunk, so only one chunk is ever held in memory."""
+def write_parquet(
+    chunks: Iterator[list[tuple]], path: Path, row_group_rows: int = ROW_GROUP_ROWS
+) -> int:
+    """Parquet (zstd) in row groups of `row_group_rows`.
+
+    Each fetched chunk becomes an Arrow record batch at once (its Python objects are freed),
+    and a row group is written as soon as enough batches are held: memory stays about one
+    row group's worth of Arrow data whatever the number of rows.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = parquet_schema()
     count = 0
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows
+        if pending:
+            table = pa.Table.from_batches(pending, schema=schema)
+            writer.write_table(table, row_group_size=max(pending_rows, 1))
+            pending, pending_rows = [], 0
+
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for rows in chunks:
             columns = list(zip(*rows, strict=True))
-            table = pa.Table.from_arrays(
-                [
-                    pa.array(col, type=field.type)
-                    for col, field in zip(columns, schema, strict=True)
-                ],
-                schema=schema,
+            pending.append(
+                pa.RecordBatch.from_arrays(
+                    [
+                        pa.array(col, type=field.type)
+                        for col, field in zip(columns, schema, strict=True)
+                    ],
+                    schema=schema,
+                )
             )
-            writer.write_table(table, row_group_size=len(rows))
-            count += len(rows)
+            del columns, rows
+            pending_rows += pending[-1].num_rows
+            count += pending[-1].num_rows
+            if pending_rows >= row_group_rows:
+                flush()
+        flush()
         if count == 0:
             writer.write_table(schema.empty_table())
     return count
@@ -233,6 +260,7 @@ def export(
     out: Path | None = None,
     stdout: IO[str] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    row_group_rows: int = ROW_GROUP_ROWS,
 ) -> int:
     """Write the selected articles to `out` (or `stdout`); return how many.
 
@@ -250,7 +278,7 @@ def export(
     partial = out.with_name(out.name + ".partial")
     try:
         if fmt == "parquet":
-            count = write_parquet(chunks, partial)
+            count = write_parquet(chunks, partial, row_group_rows)
         else:
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 count = write_jsonl(chunks, handle) if fmt == "jsonl" else write_csv(chunks, handle)
