@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 
+from newsbot.deathsig import die_with_parent
 from newsbot.items import Article
 
 _pool: ProcessPoolExecutor | None = None
@@ -27,6 +28,7 @@ def default_workers() -> int:
 
 def _warm() -> None:
     """Import the extraction code once per worker, before the first page arrives."""
+    die_with_parent()
     import newsbot.stages  # noqa: F401
 
 
@@ -40,6 +42,8 @@ def pool(workers: int) -> Executor | None:
             _pool.shutdown(wait=False, cancel_futures=True)
         # forkserver: never fork a process that runs a reactor and threads
         context = multiprocessing.get_context("forkserver")
+        # the fork server itself must also end with the crawler (see _die_with_parent)
+        context.set_forkserver_preload(["newsbot.deathsig"])
         _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
         _size = workers
     return _pool

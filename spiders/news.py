@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -37,6 +39,20 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+
 
 #: request.meta["newsbot_kind"]: what a request fetches (middlewares act on it)
 ARTICLE, DISCOVERY, LISTING = "article", "discovery", "listing"
+
+
+_BINARY_MAGIC = ("%PDF-", "\x89PNG", "GIF8", "\xff\xd8\xff", "PK\x03\x04", "\x1f\x8b")
+
+
+def _looks_binary(text: str, sample: int = 2048) -> bool:
+    """A body that is not text: a known file signature, or mostly control characters."""
+    head = text[:sample].lstrip("\ufeff")
+    if head.startswith(_BINARY_MAGIC) or head.startswith("\ufffdPNG"):
+        return True
+    if not head:
+        return False
+    noise = sum(1 for c in head if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
+    return noise > len(head) * 0.1
 
 
 class NewsSpider(scrapy.Spider):
@@ -60,6 +76,24 @@ class NewsSpider(scrapy.Spider):
         self._feeds_seen: set[str] = set()
         #: sitemap indexes seen (no conditional requests for them, see parse_feed)
         self.sitemap_indexes: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
+    def request_dropped(self, request: scrapy.Request, **_: Any) -> None:
+        """An article redirected to a URL already seen (a redirect loop, A → B → A): the
+        scheduler drops it without an errback, so count it here rather than lose it."""
+        if request.meta.get("newsbot_kind") == ARTICLE and request.meta.get("redirect_urls"):
+            self._inc("newsbot/articles/redirect_to_seen")
+            self.logger.warning(
+                "source %s: %s redirects to %s, already seen (a redirect loop?)",
+                self.source.name,
+                request.meta["redirect_urls"][0],
+                request.url,
+            )
 
     # -- entry points ---------------------------------------------------------------
 
@@ -291,6 +325,18 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_failed(self, failure: Failure) -> None:
+        message = failure.getErrorMessage() or ""
+        if (failure.check(DownloadCancelledError) and "download max size" in message) or (
+            failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message
+        ):
+            # over the size cap, as sent or once decompressed (a gzip bomb): a counted drop
+            self._inc("newsbot/dropped/too_large")
+            self.logger.warning(
+                "source %s: %s refused, larger than DOWNLOAD_MAXSIZE",
+                self.source.name,
+                failure.request.url,  # type: ignore[attr-defined]
+            )
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # skipped on purpose: already stored, or forbidden by robots.txt
         self._inc("newsbot/articles/fetch_failed")
@@ -315,6 +361,14 @@ class NewsSpider(scrapy.Spider):
                 self.source.name,
                 response.url,
                 content_type.decode("latin-1"),
+            )
+            return
+        if _looks_binary(response.text):
+            # an image, PDF or archive served as text/html: its bytes decode to noise that a
+            # feed's title would otherwise carry into a row
+            self._inc("newsbot/dropped/not_html")
+            self.logger.info(
+                "source %s: %s is not HTML (binary body)", self.source.name, response.url
             )
             return
         self._inc("newsbot/articles/fetched")
