@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList, succeed
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
@@ -25,6 +26,7 @@ from newsbot.items import Article
 from newsbot.storage import connect, for_ingest, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.runs import finish_run, record_source, start_run
+from newsbot.storage.spool import Spool
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,17 @@ class _Lane:
     conn: psycopg.Connection | None = None
 
 
+@dataclass
+class _Outcome:
+    """What a lane's write did: the save results, or the batch went to the spool (or was lost)."""
+
+    results: list | None
+    #: connections lost and re-opened while writing it
+    reconnects: int = 0
+    #: articles appended to the spool because the database could not take them
+    spooled: int = 0
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -79,6 +92,11 @@ class StorePipeline:
         writers = max(1, settings.getint("NEWSBOT_STORE_WRITERS", 2))
         self.lanes = [_Lane() for _ in range(writers)]
         self.next_lane = 0
+        #: batches the database could not take wait here (newsbot.storage.spool)
+        self.spool: Spool | None = None
+        self.spool_retry = settings.getfloat("NEWSBOT_SPOOL_RETRY_INTERVAL", 5.0)
+        self.spool_loop: LoopingCall | None = None
+        self.draining: Deferred | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -97,6 +115,11 @@ class StorePipeline:
         if self.run_id is None:
             self.run_id = start_run(self.conn, [spider.source.name])
         self.conn.commit()
+        self.spool = Spool(self.database_url, spider.source.name)
+        if self.spool.path.exists():  # left by an earlier run: store it before anything new
+            self._drained(self._drain())
+        self.spool_loop = LoopingCall(self._retry_spool)
+        self.spool_loop.start(self.spool_retry, now=False)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -134,18 +157,29 @@ class StorePipeline:
             lane.pending = lane.pending.addBoth(write)
         return DeferredList([lane.pending for lane in self.lanes], consumeErrors=True)
 
-    def _write(self, lane: _Lane, batch: list[Article], dropped: list[Article]) -> list | None:
-        """Runs in the lane's thread: on a lost connection, reconnect and retry once."""
+    def _connect(self) -> psycopg.Connection:
+        return for_ingest(connect(self.database_url or resolve_database_url()))
+
+    def _write(self, lane: _Lane, batch: list[Article], dropped: list[Article]) -> _Outcome:
+        """Runs in the lane's thread: on a lost connection, reconnect and retry once.
+
+        When the database is still away, the batch goes to the spool (fsynced) and is
+        written when the database answers again. Dropped pages are not spooled: a
+        later run fetches them again, nothing more.
+        """
+        reconnects = 0
         for attempt in (1, 2):
             try:
                 if lane.conn is None or lane.conn.closed:
-                    lane.conn = for_ingest(connect(self.database_url or resolve_database_url()))
+                    if attempt == 2:
+                        reconnects += 1
+                    lane.conn = self._connect()
                 if dropped:
                     save_dropped(lane.conn, dropped)
                     dropped = []
-                return save_batch(lane.conn, batch, self.run_id)
-            except psycopg.OperationalError as exc:
-                logger.error(
+                return _Outcome(save_batch(lane.conn, batch, self.run_id), reconnects)
+            except (psycopg.OperationalError, DatabaseUnavailable) as exc:
+                logger.warning(
                     "database error while storing %d articles (attempt %d): %s",
                     len(batch),
                     attempt,
@@ -154,13 +188,33 @@ class StorePipeline:
                 if lane.conn is not None:
                     lane.conn.close()
                 lane.conn = None
-        return None
+        if not batch or self.spool is None:
+            return _Outcome(None, reconnects)
+        try:
+            self.spool.append(batch, self.run_id)
+        except OSError as exc:
+            logger.error("could not spool %d articles: %s", len(batch), exc)
+            return _Outcome(None, reconnects)
+        logger.warning(
+            "database unavailable: %d articles spooled to %s, to be stored when it is back",
+            len(batch),
+            self.spool.path,
+        )
+        return _Outcome(None, reconnects, spooled=len(batch))
 
-    def _count(self, results: list | None, size: int) -> None:
+    def _count(self, outcome: _Outcome, size: int) -> None:
         """Back on the reactor thread: stats are not shared with the writer."""
+        if outcome.reconnects:
+            self._inc("newsbot/store/reconnects", outcome.reconnects)
+        results = outcome.results
         if results is None:
-            self._inc("newsbot/store/failed", size)
+            if outcome.spooled:
+                self._inc("newsbot/store/spooled", outcome.spooled)
+            elif size:
+                self._inc("newsbot/store/failed", size)
             return
+        if self.spool is not None and self.spool.path.exists():
+            self._retry_spool()  # the database answers again: store what waits
         for result in results:
             self._inc(f"newsbot/store/{result.outcome}")
             if result.duplicate_of is not None and result.outcome != "failed":
@@ -172,14 +226,79 @@ class StorePipeline:
         logger.error("could not store %d articles: %s", size, failure.getTraceback())
         self._inc("newsbot/store/failed", size)
 
+    def _drain(self) -> tuple[int, int] | None:
+        """Write the spool (any thread): (stored, rejected), or None when the database is away."""
+        assert self.spool is not None
+        try:
+            stored = self.spool.drain(self._connect, run_id=self.run_id)
+        except (psycopg.OperationalError, DatabaseUnavailable) as exc:
+            logger.warning(
+                "spooled articles not stored yet, database unavailable: %s",
+                mask_url(" ".join(str(exc).split())),
+            )
+            return None
+        except Exception:  # a bug must not stop every later run at open: keep the spool
+            logger.exception("could not store the spooled articles in %s", self.spool.path)
+            return None
+        return stored, self.spool.rejected
+
+    def _drained(self, drained: tuple[int, int] | None) -> None:
+        if drained is None:
+            return
+        stored, rejected = drained
+        if stored:
+            logger.info("%d spooled articles stored", stored)
+            self._inc("newsbot/store/respooled", stored)
+        if rejected:
+            self._inc("newsbot/store/failed", rejected)
+
+    def _retry_spool(self) -> Deferred | None:
+        """Drain the spool off the reactor thread, unless it is empty or already draining."""
+        if self.draining is not None or self.spool is None or not self.spool.path.exists():
+            return self.draining
+
+        def done(result: Any) -> Any:
+            self.draining = None
+            if isinstance(result, Failure):
+                logger.error("could not store spooled articles: %s", result.getTraceback())
+                return None
+            self._drained(result)
+            return None
+
+        self.draining = deferToThread(self._drain)
+        self.draining.addBoth(done)
+        return self.draining
+
     async def close_spider(self, spider: Any = None) -> None:
-        """Write what is left and wait for the writer; a failure is counted, not raised."""
+        """Write what is left and wait for the writer; a failure is counted, not raised.
+
+        Articles still spooled (the database never came back) stay in the spool for
+        the next run; the run says how many (newsbot/store/spool_pending, a warning).
+        """
 
         def failed(failure: Failure) -> None:
             logger.error("could not store the last batch: %s", failure.getErrorMessage())
             self._inc("newsbot/store/failed", len(self.buffer))
 
         await maybe_deferred_to_future(self.flush().addErrback(failed))
+        if self.spool_loop is not None and self.spool_loop.running:
+            self.spool_loop.stop()
+        if self.spool is None:
+            return
+        if self.draining is not None:
+            await maybe_deferred_to_future(self.draining)
+        if self.spool.path.exists():
+            await maybe_deferred_to_future(self._retry_spool() or succeed(None))
+        if self.spool.path.exists():
+            pending = await maybe_deferred_to_future(deferToThread(self.spool.pending))
+            if pending:
+                self._inc("newsbot/store/spool_pending", pending)
+                logger.warning(
+                    "%d articles are still spooled in %s (the database is unavailable); "
+                    "the next run of this source stores them",
+                    pending,
+                    self.spool.path,
+                )
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Record this source's counters in crawl_runs (and finish the run if we started it)."""
@@ -197,12 +316,23 @@ class StorePipeline:
         if started_at is not None:
             counters["elapsed_seconds"] = round((datetime.now(UTC) - started_at).total_seconds(), 3)
         try:
-            if self.conn is None or self.conn.closed:
-                self.conn = connect(self.database_url or resolve_database_url())
-            record_source(self.conn, self.run_id, spider.source.name, counters)
-            if self.owns_run:
-                failed = reason not in FINISHED_REASONS or counters.get("newsbot/store/failed", 0)
-                finish_run(self.conn, self.run_id, "failed" if failed else "finished", reason)
+            for attempt in (1, 2):  # the session may have been killed: reconnect once
+                try:
+                    if self.conn is None or self.conn.closed:
+                        self.conn = connect(self.database_url or resolve_database_url())
+                    record_source(self.conn, self.run_id, spider.source.name, counters)
+                    if self.owns_run:
+                        failed = reason not in FINISHED_REASONS or counters.get(
+                            "newsbot/store/failed", 0
+                        )
+                        status = "failed" if failed else "finished"
+                        finish_run(self.conn, self.run_id, status, reason)
+                    break
+                except psycopg.OperationalError:
+                    if attempt == 2:
+                        raise
+                    self.conn.close()
+                    self.conn = None
         except (psycopg.Error, DatabaseUnavailable) as exc:
             logger.error("could not record the run: %s", " ".join(str(exc).split()))
         finally:
