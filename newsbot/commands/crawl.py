@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import EXIT_LOCKED, NewsbotError
 
 
@@ -115,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsbot: {locked_message(report.skipped, waited=args.wait)}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
+    if any(source.finish_reason == "shutdown" for source in report.sources):
+        return EXIT_INTERRUPTED  # SIGTERM/SIGINT: what was extracted is stored, run recorded
     if report.failed:
         return EXIT_SOURCE_FAILED
     return EXIT_LOCKED if report.skipped else EXIT_OK
