@@ -24,12 +24,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,6 +37,7 @@ from newsbot.demo.webserver import fill_bytes, serve_sites  # noqa: E402
 from newsbot.errors import PageRejected  # noqa: E402
 from newsbot.items import Article  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.testing.database import scratch_database  # noqa: E402
 from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
 
 LOCAL = [
@@ -118,46 +117,37 @@ def main() -> int:
         for name, style in (("dailywire", "dated"), ("metronews", "id"), ("worldpost", "slug"))
     )
     server = args.database_url or resolve_database_url(announce=False)
-    name = f"newsbot_bench_crawl_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(server)
-    params["dbname"] = name
-    url = make_conninfo(**params)
-    try:
-        with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
-            web = build_web(Path(tmp), specs)
-            articles = sum(len(s.articles) for s in web.values())
-            size = sum(
-                (site.root / (p.lstrip("/") + ("index.html" if p.endswith("/") else "")))
-                .stat()
-                .st_size
-                for site in web.values()
-                for p in site.articles
-            ) / max(1, articles)
-            print(
-                f"fixture web: {len(web)} sites, {articles} article pages, "
-                f"{size / 1024:.0f} KiB per article page on average",
-                file=sys.stderr,
-            )
-            with serve_sites({n: s.root for n, s in web.items()}) as bases:
-                sources = Path(tmp) / "sources.toml"
-                sources.write_text("".join(
-                    f'[[sources]]\nname = "{n}"\nfeeds = ["{bases[n]}/rss.xml"]\n'
-                    f'sitemaps = ["{bases[n]}/sitemap.xml"]\nstart_urls = ["{bases[n]}/"]\n'
-                    "max_depth = 2\n\n" for n in web
-                ))  # fmt: skip
-                print("first crawl…", file=sys.stderr)
-                first = crawl(sources, url)
-                stats1 = run_stats(url)
-                print("second crawl…", file=sys.stderr)
-                second = crawl(sources, url)
-                stats2 = run_stats(url)
-                print("extraction only…", file=sys.stderr)
-                extract_rate, pages = extraction_only(web, bases)
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with (
+        scratch_database(server, "newsbot_bench_crawl") as url,
+        tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp,
+    ):
+        web = build_web(Path(tmp), specs)
+        articles = sum(len(s.articles) for s in web.values())
+        size = sum(
+            (site.root / (p.lstrip("/") + ("index.html" if p.endswith("/") else ""))).stat().st_size
+            for site in web.values()
+            for p in site.articles
+        ) / max(1, articles)
+        print(
+            f"fixture web: {len(web)} sites, {articles} article pages, "
+            f"{size / 1024:.0f} KiB per article page on average",
+            file=sys.stderr,
+        )
+        with serve_sites({n: s.root for n, s in web.items()}) as bases:
+            sources = Path(tmp) / "sources.toml"
+            sources.write_text("".join(
+                f'[[sources]]\nname = "{n}"\nfeeds = ["{bases[n]}/rss.xml"]\n'
+                f'sitemaps = ["{bases[n]}/sitemap.xml"]\nstart_urls = ["{bases[n]}/"]\n'
+                "max_depth = 2\n\n" for n in web
+            ))  # fmt: skip
+            print("first crawl…", file=sys.stderr)
+            first = crawl(sources, url)
+            stats1 = run_stats(url)
+            print("second crawl…", file=sys.stderr)
+            second = crawl(sources, url)
+            stats2 = run_stats(url)
+            print("extraction only…", file=sys.stderr)
+            extract_rate, pages = extraction_only(web, bases)
 
     stored = int(stats1.get("newsbot/store/new", 0))
     responses = int(stats1.get("downloader/response_count", 0))

@@ -20,17 +20,16 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsbot.demo.webserver import serve_sites  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.testing.database import scratch_database  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "examples" / "000_9cb886f8f8f97ad2.txt"
 
@@ -102,13 +101,7 @@ def main() -> int:
     parts = split_example(Path(args.example).read_text(encoding="utf-8"))
 
     server = args.database_url or resolve_database_url(announce=False)
-    name = f"newsbot_example_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(server)
-    params["dbname"] = name
-    url = make_conninfo(**params)
-    try:
+    with scratch_database(server, "newsbot_example") as url:
         with tempfile.TemporaryDirectory() as tmp:
             agency, blog = Path(tmp, "agency"), Path(tmp, "blog")
             (agency / "world").mkdir(parents=True)
@@ -182,9 +175,6 @@ def main() -> int:
             + (f" (boilerplate left: {leaked})" if leaked else "")
         )
         return 0 if ok else 1
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -190,15 +190,8 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
 
     extract = _overrides(path, name, table.get("extract"))
     limits = {
-        key: _number(path, name, key, table.get(key), integer=key in ("max_pages", "concurrency"))
-        for key in (
-            "refresh_days",
-            "max_age_days",
-            "max_pages",
-            "max_duration",
-            "download_delay",
-            "concurrency",
-        )
+        key: _number(path, name, key, table.get(key), integer=key in _INTEGER_LIMITS)
+        for key in _LIMIT_KEYS
     }
 
     return Source(
@@ -349,15 +342,21 @@ def _overrides(path: Path, name: str, table: Any) -> SiteOverrides | None:
     return SiteOverrides(**values)
 
 
+#: per-source limits and politeness: numbers ≥ 0 (whole numbers for _INTEGER_LIMITS)
+_LIMIT_KEYS = (
+    "refresh_days",
+    "max_age_days",
+    "max_pages",
+    "max_duration",
+    "download_delay",
+    "concurrency",
+)
+_INTEGER_LIMITS = ("max_pages", "concurrency")
+
 _KEYS = frozenset(
     {
         "extract",
-        "refresh_days",
-        "max_age_days",
-        "max_pages",
-        "max_duration",
-        "download_delay",
-        "concurrency",
+        *_LIMIT_KEYS,
         "name",
         "feeds",
         "sitemaps",

@@ -8,16 +8,15 @@ its data under /var/tmp, apart from the operator's own data.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from newsbot.storage import connect, upgrade
+from newsbot.testing.database import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -38,21 +37,11 @@ def _server_url() -> str:
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     """URL of a fresh, migrated database that lives for the test session."""
-    server = _server_url()
-    name = f"newsbot_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(server)
-    params["dbname"] = name
-    url = make_conninfo(**params)
-    with connect(url) as conn:
-        upgrade(conn)
-        conn.commit()
-    try:
+    with scratch_database(_server_url(), "newsbot_test") as url:
+        with connect(url) as conn:
+            upgrade(conn)
+            conn.commit()
         yield url
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -253,30 +253,9 @@ def _remove(el: etree._Element) -> None:
     parent.remove(el)
 
 
-_HARD_DROP = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "math",
-    "canvas",
-    "iframe",
-    "object",
-    "embed",
-    "button",
-    "select",
-    "textarea",
-    "input",
-    "option",
-    "head",
-    "link",
-    "meta",
-    "video",
-    "audio",
-    "map",
-    "dialog",
-}
+#: removed outright, whatever they hold; the rest of _DROP_TAGS (page furniture such as
+#: nav, aside, footer) is removed only when it does not carry the article's text
+_HARD_DROP = _DROP_TAGS - {"nav", "aside", "footer", "menu"}
 
 
 def _p_chars(el: etree._Element) -> int:

@@ -212,8 +212,7 @@ def save_article(
     }
     original = stories.link(conn, article_id, stored, me, new=outcome == "new")
     for orphan in orphans:  # copies of the old text find their story again without us
-        row = conn.execute("SELECT body FROM articles WHERE id = %s", (orphan,)).fetchone()
-        stories.link(conn, orphan, anchors(row["body"] or ""))
+        stories.link(conn, orphan, stories.stored_anchors(conn, orphan))
     return SaveResult(article.url, outcome, article_id, original)
 
 

@@ -54,6 +54,16 @@ def store_anchors(
     return found
 
 
+def stored_anchors(conn: psycopg.Connection, article_id: int) -> list[int]:
+    """An article's anchors as stored (no need to re-read and re-hash its body)."""
+    return [
+        r["hash"]
+        for r in conn.execute(
+            "SELECT hash FROM article_anchors WHERE article_id = %s ORDER BY hash", (article_id,)
+        )
+    ]
+
+
 def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> list[int]:
     """Articles sharing at least MIN_SHARED anchors with this one (found, not yet scored).
 
@@ -253,12 +263,7 @@ def _strays(
     if len(members) < 2:
         return set()
     if hashes is None:
-        hashes = [
-            r["hash"]
-            for r in conn.execute(
-                "SELECT hash FROM article_anchors WHERE article_id = %s", (original,)
-            )
-        ]
+        hashes = stored_anchors(conn, original)
     head = next(m for m in members if m["id"] == original)
     others = [m for m in members if m["id"] != original]
     shared = _overlaps(conn, hashes, [m["id"] for m in others])
