@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,25 +50,92 @@ LOCAL = [
 ]  # fmt: skip
 
 
+def _processes() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, CPU seconds so far) for every process on the machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return table
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine since boot."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+class TreeCpu(threading.Thread):
+    """CPU seconds of a process and all its descendants (the crawler, its fork server and
+    stage workers, which rusage of children misses: the workers are not our children)."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.seen, self.done = root, {}, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            table = self._sample()
+            if self.root not in table:
+                break
+
+    def _sample(self) -> dict[int, tuple[int, float]]:
+        table = _processes()
+        tree = {self.root}
+        grew = True
+        while grew:
+            extra = {pid for pid, (ppid, _) in table.items() if ppid in tree and pid not in tree}
+            tree |= extra
+            grew = bool(extra)
+        for pid in tree & table.keys():
+            self.seen[pid] = max(self.seen.get(pid, 0.0), table[pid][1])
+        return table
+
+    def stop(self) -> float:
+        self.done.set()
+        self.join()
+        return sum(self.seen.values())
+
+
 def crawl(sources: Path, url: str) -> dict:
-    """One `newsbot crawl` in a child process: wall time, CPU (crawler and its extraction
-    workers) and peak RSS."""
+    """One `newsbot crawl` in a child process: wall time, CPU of the crawler and its
+    stage workers, the whole machine's busy share, and peak RSS."""
     env = {**os.environ, "NEWSBOT_DATABASE_URL": url}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    busy0, total0 = _machine_ticks()
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), "--json", *LOCAL],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+    tree = TreeCpu(child.pid)
+    tree.start()
     out, err = child.communicate()
     wall = time.perf_counter() - started
+    busy1, total1 = _machine_ticks()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    own = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = max(tree.stop(), own)
     if child.returncode != 0:
         sys.stderr.write(err.decode()[-3000:])
         raise SystemExit(f"crawl failed with exit code {child.returncode}")
     # children's peak RSS: the largest child so far (the crawler; its workers are smaller)
-    return {"wall": wall, "summary": json.loads(out), "cpu": cpu, "rss_kib": after.ru_maxrss}
+    return {
+        "wall": wall,
+        "summary": json.loads(out),
+        "cpu": cpu,
+        "machine_busy": (busy1 - busy0) / max(1, total1 - total0),
+        "rss_kib": after.ru_maxrss,
+    }
 
 
 def run_stats(url: str) -> dict:
@@ -162,8 +230,12 @@ def main() -> int:
         ("first crawl: articles stored", f"{stored}"),
         ("first crawl: articles/s end to end", f"{e2e_rate:.1f}"),
         (
-            "first crawl: CPU per article (crawler + workers)",
+            "first crawl: CPU per article (crawler + stage workers)",
             f"{cpu / max(stored, 1) * 1000:.1f} ms",
+        ),
+        (
+            "first crawl: machine CPU busy (all cores, all processes)",
+            f"{first['machine_busy']:.0%}",
         ),
         ("first crawl: peak RSS (largest process)", f"{rss_mb:.0f} MiB"),
         ("second crawl: wall time", f"{second['wall']:.1f} s"),

@@ -150,6 +150,8 @@ class Article:
 
     #: the short reason a stage rejected the page (set when it is dropped)
     drop_reason: str | None = None
+    #: stages already run on this article (several can run in one worker trip)
+    stages_done: list[str] = field(default_factory=list)
 
     @property
     def published_at(self) -> datetime | None:

@@ -17,6 +17,9 @@ USER_AGENT = f"newsbot/{__version__} (+{NEWSBOT_CONTACT_URL})"
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# outputs of one response handled at once: a page yields one article, a feed a list of
+# requests; Scrapy's 100 starts 100 asyncio tasks per response (a fifth of the reactor's time)
+CONCURRENT_ITEMS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 30
@@ -59,7 +62,7 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 500,
 }
 
-# Worker processes for the extraction stage (None: one per core beyond the first; 0: in-line)
+# Worker processes for the stages (None: one per core; 0: in-line on the reactor thread)
 NEWSBOT_STAGE_WORKERS = None
 
 # Store stage: rows written per transaction. Database: NEWSBOT_DATABASE_URL or embedded.

@@ -124,6 +124,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     server: _SiteServer
     server_version = "newsbot-demo/1.0"
+    protocol_version = "HTTP/1.1"  # keep-alive, as real news sites serve
     sys_version = ""
     timeout = 30  # never let a stuck client keep a thread (and shutdown) waiting
 
