@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -61,17 +62,17 @@ class StagePipeline:
             return item
         if self.name in item.stages_done:
             return item  # ran in an earlier pipeline's worker trip, and counted there
+        before = set(item.stages_done)  # in-line stages change the item itself
         try:
             if self.executor is not None:
-                future = self.executor.submit(run_stages, self.trip, item)
-                result = await maybe_deferred_to_future(_when_done(future))
+                result = await _result_of(self.executor.submit(run_stages, self.trip, item))
             else:
                 result = type(self).stage(item)
                 result.stages_done.append(self.name)
         except Exception as exc:
             return self._failed(exc, item)
         for name in result.stages_done:
-            if name not in item.stages_done:
+            if name not in before:
                 self._inc(f"newsbot/{name}/ok")
         return result
 
@@ -123,6 +124,16 @@ def _trip_from(first: type, settings: BaseSettings) -> tuple[tuple[str, Stage], 
             break
         trip.append((component.name, component.stage))
     return tuple(trip)
+
+
+async def _result_of(future: Future) -> Article:
+    """Wait for a worker's result without holding a thread: in the asyncio loop when
+    there is one (Scrapy's default reactor), else through the Twisted reactor."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return await maybe_deferred_to_future(_when_done(future))
+    return await asyncio.wrap_future(future)
 
 
 def _when_done(future: Future) -> Deferred:
