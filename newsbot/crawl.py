@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.errors import SourceLocked
-from newsbot.locks import SourceLocks
+from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
 from newsbot.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
@@ -134,7 +134,8 @@ def run_crawl(
     database cannot be reached, before any page is fetched. Each source is locked
     (see newsbot.locks) for the whole crawl: a source another crawl holds is skipped
     (waiting up to `wait` seconds for it) and listed in `CrawlReport.skipped`; when
-    every source is held, SourceLocked is raised and no run is recorded.
+    every source is held, SourceLocked is raised and no run is recorded. Runs left
+    `running` by crawlers that were killed are recorded as interrupted first.
     `progress` is "auto", "rich", "plain" or "off" (see newsbot.progress).
     """
     sources: list[Source] = select_sources(load_sources(sources_file), list(names), sources_file)
@@ -147,6 +148,9 @@ def run_crawl(
     with connect(database_url) as conn:
         upgrade(conn)
         ensure_sources(conn, sources)
+        # before taking our own locks: a dead crawl's row is told apart by its free locks
+        for run in interrupt_dead_runs(conn):
+            logger.warning(describe_dead_run(run))
     with SourceLocks(database_url) as locks:
         skipped = locks.acquire([s.name for s in sources], wait=wait)
         if len(skipped) == len(sources):

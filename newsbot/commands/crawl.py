@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import EXIT_LOCKED, NewsbotError
+
+if TYPE_CHECKING:
+    from newsbot.crawl import CrawlReport
 
 
 def _seconds(text: str) -> float:
@@ -68,6 +71,46 @@ def _parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
+def summarize(report: CrawlReport) -> dict[str, Any]:
+    """The `--json` summary of a crawl."""
+    return {
+        "run_id": report.run_id,
+        "sources": {
+            s.name: {
+                "pages": s.count("downloader/response_count"),
+                "articles_new": s.count("newsbot/store/new"),
+                "articles_updated": s.count("newsbot/store/updated"),
+                "articles_unchanged": s.count("newsbot/store/unchanged"),
+                "reposts": s.count("newsbot/store/reposts"),
+                # kept in the local spool while the database was away (stored when it
+                # came back: articles_new/updated count them then), and still waiting
+                "articles_spooled": s.count("newsbot/store/spooled"),
+                "spool_pending": s.count("newsbot/store/spool_pending"),
+                "dropped": s.dropped,
+                "errors": s.count("log_count/ERROR"),
+                "finish_reason": s.finish_reason,
+                "failure": s.failure,
+            }
+            for s in report.sources
+        },
+        "skipped": report.skipped,
+    }
+
+
+def summary_line(name: str, row: dict[str, Any]) -> str:
+    """One source's line at the end of a crawl; the spool is named only when it was used."""
+    line = (
+        f"{name}: {row['pages']} pages, {row['articles_new']} new, "
+        f"{row['articles_updated']} updated, {row['articles_unchanged']} unchanged, "
+        f"{row['reposts']} reposts, {row['dropped']} dropped, {row['errors']} errors"
+    )
+    if row["articles_spooled"]:
+        line += f", {row['articles_spooled']} spooled (database unavailable)"
+    if row["spool_pending"]:
+        line += f", {row['spool_pending']} still spooled for the next run"
+    return line
+
+
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
     from newsbot.crawl import run_crawl
@@ -82,31 +125,9 @@ def run(args: argparse.Namespace) -> int:
         wait=args.wait,
         progress=args.progress,
     )
-    summary: dict[str, Any] = {
-        "run_id": report.run_id,
-        "sources": {
-            s.name: {
-                "pages": s.count("downloader/response_count"),
-                "articles_new": s.count("newsbot/store/new"),
-                "articles_updated": s.count("newsbot/store/updated"),
-                "articles_unchanged": s.count("newsbot/store/unchanged"),
-                "reposts": s.count("newsbot/store/reposts"),
-                "dropped": s.dropped,
-                "errors": s.count("log_count/ERROR"),
-                "finish_reason": s.finish_reason,
-                "failure": s.failure,
-            }
-            for s in report.sources
-        },
-        "skipped": report.skipped,
-    }
+    summary = summarize(report)
     for name, row in summary["sources"].items():
-        line = (
-            f"{name}: {row['pages']} pages, {row['articles_new']} new, "
-            f"{row['articles_updated']} updated, {row['articles_unchanged']} unchanged, "
-            f"{row['reposts']} reposts, {row['dropped']} dropped, {row['errors']} errors"
-        )
-        print(line, file=sys.stderr)
+        print(summary_line(name, row), file=sys.stderr)
     for source in report.failed:
         print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
     if report.skipped:
