@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_DATA ?= ../shared/benchmarks/article-extraction
 
-.PHONY: demo test lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-export clean-venv
+.PHONY: demo test lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export system-deps clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,24 @@ $(STAMP): requirements.txt pyproject.toml
 demo: $(STAMP)
 	$(BIN)/newsbot demo
 
-test: $(STAMP)
+# Debian packages some tests need: chromium (render_js pages) and redis-server (distributed
+# mode). Installed when missing and possible (root with apt-get); else those tests are
+# skipped, each with the reason.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian packages:$$missing" >&2; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing: their tests will be skipped" >&2; \
+	  else \
+	    echo "not installed:$$missing (apt-get install$$missing): their tests will be skipped" >&2; \
+	  fi; \
+	fi
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -29,7 +46,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-extraction bench-dates bench-dedup bench-crawl bench-export
+bench: bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export
 
 bench-extraction: $(STAMP)
 	$(BIN)/python bench/extraction.py $(BENCH_DATA)
@@ -42,6 +59,12 @@ bench-dedup: $(STAMP)
 
 bench-crawl: $(STAMP)
 	$(BIN)/python bench/crawl.py
+
+bench-soak: $(STAMP)
+	$(BIN)/python bench/soak.py
+
+bench-distributed: $(STAMP)
+	$(BIN)/python bench/distributed.py
 
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py

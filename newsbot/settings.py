@@ -1,7 +1,8 @@
 """Scrapy settings for newsbot (scrapy.cfg points here).
 
 Environment variables (contract): NEWSBOT_DATABASE_URL, NEWSBOT_PGDATA,
-NEWSBOT_CONTACT_URL. Per-run settings (sources file, run id) are passed by the CLI.
+NEWSBOT_CONTACT_URL, NEWSBOT_REDIS_URL. Per-run settings (sources file, run id) are
+passed by the CLI.
 """
 
 import os
@@ -46,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.incremental.IncrementalMiddleware": 50,
     # before anything is fetched, redirects included: no trip into private networks
     "middlewares.private_network.PrivateNetworkMiddleware": 60,
+    # distributed mode only: one request rate per site across every worker (Redis); last
+    # before the download, so that nothing holds a request after its slot
+    "middlewares.shared_pace.SharedPaceMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "middlewares.retry.BackoffRetryMiddleware": 550,
 }
@@ -53,6 +57,17 @@ DOWNLOADER_MIDDLEWARES = {
 NEWSBOT_INCREMENTAL = True
 # refuse private/loopback/link-local addresses the sources file does not name (SSRF)
 NEWSBOT_BLOCK_PRIVATE_NETWORKS = True
+
+SPIDER_MIDDLEWARES = {
+    # distributed mode: requests found on a page belong to that page's crawl round
+    "middlewares.round.RoundMiddleware": 50,
+}
+
+# Distributed mode (`newsbot worker`, `newsbot enqueue`): the shared frontier in Redis.
+# The worker sets NEWSBOT_DISTRIBUTED and the scrapy-redis settings per source crawler
+# (newsbot.frontier.components.distributed_settings).
+NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL")
+NEWSBOT_DISTRIBUTED = False
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

@@ -21,8 +21,9 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from newsbot.crawl import FINISHED_REASONS
-from newsbot.errors import DatabaseUnavailable
+from newsbot.errors import DatabaseUnavailable, SourceLocked
 from newsbot.items import Article
+from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
 from newsbot.storage import connect, for_ingest, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.runs import finish_run, record_source, start_run
@@ -57,6 +58,16 @@ _COUNTERS = (
 )
 
 
+def run_counters(stats: dict[str, Any]) -> dict[str, Any]:
+    """The stats of one source kept in crawl_runs.counters."""
+    return {
+        key: value
+        for key, value in stats.items()
+        if isinstance(value, int | float)
+        and (key in _COUNTERS or key.startswith(_COUNTER_PREFIXES))
+    }
+
+
 @dataclass
 class _Lane:
     """One writer: a chain of batch writes (each waits for the one before) and its connection."""
@@ -84,7 +95,9 @@ class StorePipeline:
         self.batch_size = settings.getint("NEWSBOT_STORE_BATCH_SIZE", 50)
         self.database_url: str | None = settings.get("NEWSBOT_DATABASE_URL")
         self.run_id: int | None = settings.getint("NEWSBOT_RUN_ID") or None
-        self.owns_run = self.run_id is None
+        #: a worker of a distributed crawl: the round's run is `newsbot enqueue`'s, never ours
+        self.distributed = settings.getbool("NEWSBOT_DISTRIBUTED")
+        self.owns_run = self.run_id is None and not self.distributed
         self.buffer: list[Article] = []
         #: pages dropped as not (usable) articles, remembered so re-crawls skip them
         self.dropped: list[Article] = []
@@ -92,11 +105,15 @@ class StorePipeline:
         writers = max(1, settings.getint("NEWSBOT_STORE_WRITERS", 2))
         self.lanes = [_Lane() for _ in range(writers)]
         self.next_lane = 0
+        #: batches handed to a lane and not written yet
+        self.batches_pending = 0
         #: batches the database could not take wait here (newsbot.storage.spool)
         self.spool: Spool | None = None
         self.spool_retry = settings.getfloat("NEWSBOT_SPOOL_RETRY_INTERVAL", 5.0)
         self.spool_loop: LoopingCall | None = None
         self.draining: Deferred | None = None
+        #: the source's lock, when this pipeline records the run itself (`scrapy crawl`)
+        self.locks: SourceLocks | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -112,14 +129,32 @@ class StorePipeline:
         upgrade(self.conn)
         for_ingest(self.conn)
         ensure_sources(self.conn, [spider.source])
-        if self.run_id is None:
-            self.run_id = start_run(self.conn, [spider.source.name])
+        if self.owns_run:
+            self._lock_and_start(spider.source.name)
         self.conn.commit()
         self.spool = Spool(self.database_url, spider.source.name)
         if self.spool.path.exists():  # left by an earlier run: store it before anything new
             self._drained(self._drain())
         self.spool_loop = LoopingCall(self._retry_spool)
         self.spool_loop.start(self.spool_retry, now=False)
+
+    def _lock_and_start(self, source: str) -> None:
+        """`scrapy crawl`: hold the source's lock for the run, as `newsbot crawl` does, so
+        its row is not taken for a killed crawl's; runs left by killed crawls are
+        recorded as interrupted first."""
+        assert self.conn is not None and self.database_url is not None
+        for run in interrupt_dead_runs(self.conn):
+            logger.warning(describe_dead_run(run))
+        self.locks = SourceLocks(self.database_url)
+        skipped = self.locks.acquire([source])
+        if skipped:
+            self.locks.close()
+            who = skipped[source]
+            raise SourceLocked(
+                f"source {source!r} is being crawled by {who}; not crawled "
+                "(`newsbot crawl --wait` waits for it)"
+            )
+        self.run_id = start_run(self.conn, [source])
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
@@ -146,16 +181,22 @@ class StorePipeline:
         if batch or dropped:
             lane = self.lanes[self.next_lane % len(self.lanes)]
             self.next_lane += 1
+            self.batches_pending += 1
 
             def write(_: object, lane: _Lane = lane) -> Deferred:
                 return (
                     deferToThread(self._write, lane, batch, dropped)
                     .addCallback(self._count, len(batch))
                     .addErrback(self._write_failed, len(batch))
+                    .addBoth(self._written)
                 )
 
             lane.pending = lane.pending.addBoth(write)
         return DeferredList([lane.pending for lane in self.lanes], consumeErrors=True)
+
+    def _written(self, result: Any) -> Any:
+        self.batches_pending -= 1
+        return result
 
     def _connect(self) -> psycopg.Connection:
         return for_ingest(connect(self.database_url or resolve_database_url()))
@@ -300,17 +341,23 @@ class StorePipeline:
                     self.spool.path,
                 )
 
+    def writing(self) -> bool:
+        """A batch is still being written (or waits for a writer)."""
+        return self.batches_pending > 0
+
     def spider_closed(self, spider: Any, reason: str) -> None:
-        """Record this source's counters in crawl_runs (and finish the run if we started it)."""
-        if self.run_id is None:
+        """Record this source's counters in crawl_runs (and finish the run if we started it).
+
+        A distributed worker's counters are added to its round by the worker itself
+        (newsbot.worker), since several workers report into one row.
+        """
+        if self.run_id is None or self.distributed:
+            for connection in [self.conn, *(lane.conn for lane in self.lanes)]:
+                if connection is not None:
+                    connection.close()
             return
         stats = self.stats.get_stats() if self.stats else {}
-        counters = {
-            key: value
-            for key, value in stats.items()
-            if isinstance(value, int | float)
-            and (key in _COUNTERS or key.startswith(_COUNTER_PREFIXES))
-        }
+        counters = run_counters(stats)
         counters["finish_reason"] = reason
         started_at = stats.get("start_time")
         if started_at is not None:
@@ -339,6 +386,8 @@ class StorePipeline:
             for connection in [self.conn, *(lane.conn for lane in self.lanes)]:
                 if connection is not None:
                     connection.close()
+            if self.locks is not None:
+                self.locks.close()  # after the run's end is recorded
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:

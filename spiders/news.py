@@ -29,7 +29,7 @@ from twisted.python.failure import Failure
 from newsbot import sites
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
-from newsbot.discovery import parse_document
+from newsbot.discovery import MAX_ENTRIES, MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
 
@@ -76,10 +76,14 @@ class NewsSpider(scrapy.Spider):
         self._feeds_seen: set[str] = set()
         #: sitemap indexes seen (no conditional requests for them, see parse_feed)
         self.sitemap_indexes: set[str] = set()
+        #: a feed or sitemap cut at the entry cap was logged (parse_feed)
+        self._truncation_logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.distributed:
+            spider.download_delay = 0  # the shared pace replaces it (middlewares.shared_pace)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -95,6 +99,12 @@ class NewsSpider(scrapy.Spider):
                 request.url,
             )
 
+    @property
+    def distributed(self) -> bool:
+        """A worker of a distributed crawl (newsbot worker): requests come from Redis."""
+        settings = getattr(self, "settings", None)
+        return bool(settings and settings.getbool("NEWSBOT_DISTRIBUTED"))
+
     # -- entry points ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -102,6 +112,13 @@ class NewsSpider(scrapy.Spider):
             from twisted.internet import reactor
 
             reactor.callLater(self.source.max_duration, self._stop, "max_duration")  # type: ignore[attr-defined]
+        if self.distributed:
+            return  # a worker takes its requests from the shared frontier (newsbot enqueue)
+        for request in self.entry_requests():
+            yield request
+
+    def entry_requests(self) -> Iterator[scrapy.Request]:
+        """The source's entry points: feeds, sitemaps, robots.txt, start pages."""
         for url in self.source.feeds:
             self._feeds_seen.add(normalize_url(url))
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
@@ -197,16 +214,42 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             self._inc("newsbot/discovery/not_modified")
             return
-        found = parse_document(response.body, found_on=response.url)
-        if found.kind == "unknown":
-            self._inc("newsbot/discovery/unparsable")
+        max_entries = self.settings.getint("NEWSBOT_DISCOVERY_MAX_ENTRIES", MAX_ENTRIES)
+        found = parse_document(response.body, found_on=response.url, max_entries=max_entries)
+        if found.too_large:
+            # over MAX_XML_BYTES once decompressed (a gzip bomb), or a flood of junk elements
+            self._inc("newsbot/discovery/too_large")
             self.logger.warning(
-                "source %s: %s is not an RSS/Atom feed or a sitemap",
+                "source %s: %s is too large (over %d MB of XML, or %d elements that are no "
+                "entries): read up to there, %d entries kept",
                 self.source.name,
                 response.url,
+                MAX_XML_BYTES >> 20,
+                MAX_OTHER_ELEMENTS,
+                len(found.entries) + len(found.sitemaps),
             )
+        if found.kind == "unknown":
+            if not found.too_large:
+                self._inc("newsbot/discovery/unparsable")
+                self.logger.warning(
+                    "source %s: %s is not an RSS/Atom feed or a sitemap",
+                    self.source.name,
+                    response.url,
+                )
             return
         self._inc(f"newsbot/discovery/{found.kind}")
+        if found.truncated:
+            self._inc("newsbot/discovery/truncated", found.truncated)
+            if not self._truncation_logged:  # once per source: the counter says the rest
+                self._truncation_logged = True
+                self.logger.warning(
+                    "source %s: %s lists more than %d entries; the %d past that are left "
+                    "out (counted in newsbot/discovery/truncated, not logged again)",
+                    self.source.name,
+                    response.url,
+                    max_entries,
+                    found.truncated,
+                )
         if found.kind == "sitemapindex":
             # an unchanged index says nothing about its children: always read it in full
             self.sitemap_indexes.add(response.url)
@@ -307,11 +350,12 @@ class NewsSpider(scrapy.Spider):
     def _article_request(self, url: str, hints: Hints) -> scrapy.Request:
         url = normalize_url(url)
         known = self._hints.get(url)
-        self._hints[url] = merge_hints(known, hints) if known else hints
-        meta: dict[str, Any] = {
-            "newsbot_kind": ARTICLE,
-            "newsbot_lastmod": self._hints[url].modified,
-        }
+        merged = merge_hints(known, hints) if known else hints
+        if self.distributed:
+            hints = merged  # another worker may fetch it: the request carries them all
+        else:
+            self._hints[url] = merged
+        meta: dict[str, Any] = {"newsbot_kind": ARTICLE, "newsbot_lastmod": merged.modified}
         if self.source.render_js:
             meta["playwright"] = True
         # discovery (priority 10) goes first, so hints from every path are in before a fetch

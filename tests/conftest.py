@@ -35,9 +35,15 @@ def _server_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def pg_server() -> str:
+    """URL of the test PostgreSQL server, for tests that need databases of their own."""
+    return _server_url()
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server: str) -> Iterator[str]:
     """URL of a fresh, migrated database that lives for the test session."""
-    with scratch_database(_server_url(), "newsbot_test") as url:
+    with scratch_database(pg_server, "newsbot_test") as url:
         with connect(url) as conn:
             upgrade(conn)
             conn.commit()

@@ -78,6 +78,24 @@ def test_crontab_lines(tmp_path: Path) -> None:
     assert again.stdout == result.stdout
 
 
+def test_distributed_schedule_enqueues_rounds(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCES, encoding="utf-8")
+    result = schedule(
+        "--sources", "sources.toml", "--log-dir", "/var/log/newsbot", "--enqueue", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    program = str(Path(sys.executable).parent / "newsbot")
+    head = f"cd {tmp_path} && {program} enqueue --sources {sources}"
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("#")]
+    assert lines == [
+        f"28 * * * * {head} unian bbc >> /var/log/newsbot/newsbot-cron.log 2>&1",
+        f"0-59/15 * * * * {head} blog >> /var/log/newsbot/newsbot-cron.log 2>&1",
+        f"30 6 * * mon {head} weekly >> /var/log/newsbot/newsbot-cron.log 2>&1",
+    ]
+    assert "NEWSBOT_REDIS_URL" in result.stdout
+
+
 def test_minutes_are_spread_and_deterministic() -> None:
     names = [f"site{i}" for i in range(40)]
     minutes = {cron_expression("1h", [n]).split()[0] for n in names}

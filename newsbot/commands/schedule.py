@@ -39,6 +39,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="directory of the crawl logs (default: the current directory)",
     )
+    parser.add_argument(
+        "--enqueue",
+        action="store_true",
+        help="distributed mode: schedule `newsbot enqueue` (entry points into the Redis "
+        "frontier for running `newsbot worker`s) instead of `newsbot crawl`",
+    )
     parser.set_defaults(run=run)
 
 
@@ -90,8 +96,13 @@ def _log_stem(names: list[str]) -> str:
     return stem
 
 
-def crontab_block(sources_file: str | Path, log_dir: str | Path | None = None) -> list[str]:
-    """The marked block of crontab lines for a sources file (ConfigError when none is due)."""
+def crontab_block(
+    sources_file: str | Path, log_dir: str | Path | None = None, *, enqueue: bool = False
+) -> list[str]:
+    """The marked block of crontab lines for a sources file (ConfigError when none is due).
+
+    With `enqueue`, each line starts a round of a distributed crawl instead of a crawl.
+    """
     from newsbot.config import load_sources
 
     sources = load_sources(sources_file)
@@ -110,6 +121,8 @@ def crontab_block(sources_file: str | Path, log_dir: str | Path | None = None) -
         "# database: NEWSBOT_DATABASE_URL from cron's environment (set it above this block),"
         " else the embedded server",
     ]
+    if enqueue:
+        lines.append("# distributed: NEWSBOT_REDIS_URL from cron's environment; workers run apart")
     cron_log = logs / "newsbot-cron.log"
     for spec, names in groups.items():
         log = logs / f"newsbot-{_log_stem(names)}.log"
@@ -119,6 +132,11 @@ def crontab_block(sources_file: str | Path, log_dir: str | Path | None = None) -
             f"cd {_q(workdir)} && {program} crawl --sources {_q(path)} {' '.join(names)} "
             f"--log-file {_q(log)} >> {_q(cron_log)} 2>&1"
         )
+        if enqueue:
+            command = (
+                f"cd {_q(workdir)} && {program} enqueue --sources {_q(path)} {' '.join(names)} "
+                f">> {_q(cron_log)} 2>&1"
+            )
         lines.append(f"{cron_expression(spec, names)} {command.replace('%', chr(92) + '%')}")
     unscheduled = [s.name for s in sources if not s.schedule]
     if unscheduled:
@@ -168,7 +186,7 @@ def install(block: list[str], sources_file: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    block = crontab_block(args.sources, args.log_dir)
+    block = crontab_block(args.sources, args.log_dir, enqueue=args.enqueue)
     print("\n".join(block))
     if args.install:
         install(block, Path(os.path.abspath(args.sources)))

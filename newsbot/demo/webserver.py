@@ -14,6 +14,7 @@ import re
 import socket
 import socketserver
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
@@ -104,6 +105,9 @@ class _SiteServer(ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.root = root.resolve()
         self.bases: dict[str, str] = {}
+        self.name = ""
+        #: (time, site, path) of every request, when the caller asked for a log
+        self.log: list[tuple[float, str, str]] | None = None
         super().__init__((host, 0), _SiteHandler)
 
     def server_bind(self) -> None:
@@ -139,6 +143,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def _respond(self, *, send_body: bool) -> None:
         split = urlsplit(self.path)
+        if self.server.log is not None:
+            self.server.log.append((time.time(), self.server.name, self.path))
         target = _resolve(self.server.root, split.path)
         if target is None:
             self.send_error(HTTPStatus.NOT_FOUND)
@@ -202,8 +208,16 @@ def _base_url(host: str, port: int) -> str:
 
 
 @contextmanager
-def serve_sites(roots: Mapping[str, Path], *, host: str = "127.0.0.1") -> Iterator[dict[str, str]]:
+def serve_sites(
+    roots: Mapping[str, Path],
+    *,
+    host: str = "127.0.0.1",
+    log: list[tuple[float, str, str]] | None = None,
+) -> Iterator[dict[str, str]]:
     """Serve each site root on its own free port and yield ``{name: base_url}``.
+
+    With `log`, every request is appended to it as (time, site name, path): tests count
+    fetches per page and measure request rates with it.
 
     All servers are bound before any starts, so every page can already be rendered with
     the final URLs of all sites (cross-site links). On exit the servers are shut down,
@@ -215,8 +229,10 @@ def serve_sites(roots: Mapping[str, Path], *, host: str = "127.0.0.1") -> Iterat
         for name, root in roots.items():
             servers[name] = _SiteServer(host, Path(root))
         bases = {name: _base_url(host, srv.server_port) for name, srv in servers.items()}
-        for srv in servers.values():
+        for name, srv in servers.items():
             srv.bases = dict(bases)
+            srv.name = name
+            srv.log = log
         for name, srv in servers.items():
             thread = threading.Thread(
                 target=srv.serve_forever,

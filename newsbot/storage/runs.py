@@ -44,3 +44,36 @@ def finish_run(
         (status, finish_reason, run_id),
     )
     conn.commit()
+
+
+def add_counters(
+    conn: psycopg.Connection, run_id: int, source: str, delta: Mapping[str, float]
+) -> None:
+    """Add numbers to one source's counters: several workers report into one round."""
+    numbers = {k: v for k, v in delta.items() if isinstance(v, int | float) and v}
+    if not numbers:
+        return
+    conn.execute(
+        """UPDATE crawl_runs SET counters = counters || jsonb_build_object(%(source)s::text,
+               coalesce(counters -> %(source)s, '{}'::jsonb) || (
+                   SELECT jsonb_object_agg(d.key,
+                       coalesce((counters -> %(source)s ->> d.key)::numeric, 0)
+                       + d.value::numeric)
+                   FROM jsonb_each_text(%(delta)s::jsonb) AS d))
+           WHERE id = %(id)s""",
+        {"source": source, "delta": Jsonb(numbers), "id": run_id},
+    )
+    conn.commit()
+
+
+def join_run(conn: psycopg.Connection, run_id: int, sources: Sequence[str]) -> bool:
+    """Add sources to a running run (a round that more entry points join); False when
+    the run is not running any more."""
+    row = conn.execute(
+        """UPDATE crawl_runs SET sources = ARRAY(
+               SELECT DISTINCT s FROM unnest(sources || %s::text[]) AS s ORDER BY s)
+           WHERE id = %s AND status = 'running' RETURNING id""",
+        (list(sources), run_id),
+    ).fetchone()
+    conn.commit()
+    return row is not None

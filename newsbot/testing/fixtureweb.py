@@ -115,6 +115,9 @@ class SiteSpec:
     articles: int
     per_page: int = 20
     feed_items: int = 50
+    #: the first `reposts` articles republish those of site `repost_of`, two hours later
+    repost_of: str | None = None
+    reposts: int = 0
 
 
 def _slug(headline: str) -> str:
@@ -209,10 +212,12 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
     start = datetime(2022, 1, 1, 6, 0, tzinfo=UTC)
     items: list[tuple[str, str, datetime, list[str]]] = []
     for n in range(spec.articles):
+        copied = spec.repost_of is not None and n < spec.reposts
+        text_site = spec.repost_of if copied and spec.repost_of else spec.name
         headline, body = article_text(
-            seed * 1_000_000 + zlib.crc32(spec.name.encode()) % 97 * 10_000 + n
+            seed * 1_000_000 + zlib.crc32(text_site.encode()) % 97 * 10_000 + n
         )
-        when = start + timedelta(hours=7 * n, minutes=n % 60)
+        when = start + timedelta(hours=7 * n + (2 if copied else 0), minutes=n % 60)
         items.append((article_path(spec, n, when, headline), headline, when, body))
     items.sort(key=lambda item: item[2], reverse=True)  # newest first, like archives
 

@@ -1,0 +1,222 @@
+"""The shared crawl frontier in Redis: rounds, worker activity, per-domain pacing.
+
+Distributed mode (NEWSBOT_REDIS_URL) runs N identical workers on any machines. The
+request queue and the seen-request fingerprints are scrapy-redis's, one queue per
+source (`newsbot.frontier.components`); this module holds what scrapy-redis does not
+give: which crawl round is current, which workers are busy (so that "the round is
+over" means the frontier is empty *and* nobody still works on a request it took),
+and a pacing slot per domain shared by every worker. Plain redis-py, no Scrapy.
+
+Keys (all under the prefix, default ``newsbot``):
+
+- ``{p}:round`` — id of the current round (its `crawl_runs` row);
+- ``{p}:round:{id}:closed`` — set once, by the worker that recorded the round's end;
+- ``{p}:frontier:{source}`` — the source's request queue (a scrapy-redis priority zset);
+- ``{p}:frontiers`` — set of every queue key, so "the frontier is empty" can be checked;
+- ``{p}:seen:{source}:{round}`` — fingerprints of requests scheduled in a round (expire);
+- ``{p}:workers`` — hash worker id → JSON (host, pid, sources), written at start;
+- ``{p}:heartbeat`` / ``{p}:active`` — hashes worker id → Redis time of its last
+  heartbeat / last activity (a request taken, or work still in hand);
+- ``{p}:pace:{site}`` — when a site's next request may be sent (ms, Redis clock).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import redis
+
+from newsbot.errors import NewsbotError
+from newsbot.storage.connection import mask_url
+
+ENV_URL = "NEWSBOT_REDIS_URL"
+PREFIX = "newsbot"
+#: a worker whose heartbeat is older than this is gone (crashed or killed), not idle
+WORKER_TIMEOUT = 30.0
+#: seen-fingerprint sets of a round expire after this long (the dupefilter never would)
+SEEN_TTL = 7 * 24 * 3600
+
+
+class FrontierUnavailable(NewsbotError):
+    """Redis cannot be reached: nothing can be scheduled or fetched in distributed mode."""
+
+    exit_code = 3
+
+
+def redis_url(explicit: str | None = None) -> str:
+    url = explicit or os.environ.get(ENV_URL)
+    if not url:
+        raise FrontierUnavailable(
+            f"distributed mode needs Redis: set {ENV_URL} (e.g. redis://127.0.0.1:6379/0)"
+        )
+    return url
+
+
+def connect(url: str | None = None) -> redis.Redis:
+    """A checked connection (decoded strings); a one-line error when Redis is away."""
+    url = redis_url(url)
+    try:
+        client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=5)
+        client.ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise FrontierUnavailable(
+            f"cannot reach Redis at {mask_url(url)}: {' '.join(str(exc).split())}"
+        ) from None
+    return client
+
+
+def queue_key(source: str, prefix: str = PREFIX) -> str:
+    return f"{prefix}:frontier:{source}"
+
+
+def seen_key(source: str, round_id: int | None, prefix: str = PREFIX) -> str:
+    return f"{prefix}:seen:{source}:{round_id if round_id is not None else 'none'}"
+
+
+# One atomic step: the frontier is checked empty and every worker's activity read
+# together, so no request can be "in flight between" the two reads.
+_SNAPSHOT = """
+local total = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  total = total + redis.call('ZCARD', key)
+end
+local t = redis.call('TIME')
+return {total, t[1] .. '.' .. string.format('%06d', t[2]),
+        redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
+"""
+
+_HEARTBEAT = """
+local t = redis.call('TIME')
+local now = t[1] .. '.' .. string.format('%06d', t[2])
+redis.call('HSET', KEYS[1], ARGV[1], now)
+if ARGV[2] == '1' then redis.call('HSET', KEYS[2], ARGV[1], now) end
+return now
+"""
+
+#: pop the best request of a queue and mark the worker active in the same step
+POP_AND_MARK = """
+local found = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #found == 0 then return nil end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+local t = redis.call('TIME')
+redis.call('HSET', KEYS[2], ARGV[1], t[1] .. '.' .. string.format('%06d', t[2]))
+return found[1]
+"""
+
+# Take the site's send slot if it is free: returns 0 and moves the slot `interval`
+# ahead of now, or returns how long (ms) until it is free. Slots are granted at send
+# time on the Redis clock, never reserved ahead: a worker that is late (its reactor
+# busy) cannot then send on top of the next worker's request.
+_PACE = """
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+local interval = tonumber(ARGV[1])
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < free then return free - now end
+redis.call('SET', KEYS[1], now + interval, 'PX', math.floor(interval * 2 + 60000))
+return 0
+"""
+
+
+@dataclass
+class Snapshot:
+    """The frontier's size and every worker's state, read in one atomic step."""
+
+    pending: int
+    now: float
+    #: worker id → Redis time of its last heartbeat / last activity
+    heartbeat: dict[str, float]
+    active: dict[str, float]
+
+    def live(self) -> list[str]:
+        return [w for w, t in self.heartbeat.items() if self.now - t < WORKER_TIMEOUT]
+
+    def idle_for(self) -> float:
+        """Seconds since the last activity of any live worker (inf with none)."""
+        live = self.live()
+        if not live:
+            return float("inf")
+        return self.now - max(self.active.get(w, 0.0) for w in live)
+
+
+class Frontier:
+    """One worker's (or the enqueue command's) handle on the shared frontier."""
+
+    def __init__(self, client: redis.Redis, prefix: str = PREFIX) -> None:
+        self.client = client
+        self.prefix = prefix
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self._snapshot = client.register_script(_SNAPSHOT)
+        self._beat = client.register_script(_HEARTBEAT)
+        self._pace = client.register_script(_PACE)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}:{name}"
+
+    # -- rounds ---------------------------------------------------------------------
+
+    def current_round(self) -> int | None:
+        value = self.client.get(self.key("round"))
+        return int(value) if value else None
+
+    def round_open(self, round_id: int | None) -> bool:
+        if round_id is None:
+            return False
+        return not self.client.exists(self.key(f"round:{round_id}:closed"))
+
+    def set_round(self, round_id: int) -> None:
+        self.client.set(self.key("round"), round_id)
+
+    def close_round(self, round_id: int) -> bool:
+        """Mark a round over; True for the one caller that did it (it records the end)."""
+        return bool(self.client.set(self.key(f"round:{round_id}:closed"), self.worker_id, nx=True))
+
+    # -- queues ---------------------------------------------------------------------
+
+    def register_queues(self, sources: Iterable[str]) -> None:
+        keys = [queue_key(s, self.prefix) for s in sources]
+        if keys:
+            self.client.sadd(self.key("frontiers"), *keys)
+
+    # -- workers --------------------------------------------------------------------
+
+    def snapshot(self) -> Snapshot:
+        total, now, beats, active = self._snapshot(
+            keys=[self.key("frontiers"), self.key("heartbeat"), self.key("active")]
+        )
+        return Snapshot(int(total), float(now), _floats(beats), _floats(active))
+
+    def join(self, info: dict) -> None:
+        """Register this worker, busy from now until its first idle heartbeat."""
+        self.client.hset(self.key("workers"), self.worker_id, json.dumps(info))
+        self.heartbeat(busy=True)
+
+    def heartbeat(self, *, busy: bool) -> None:
+        """Say this worker is alive, and whether it still has work in hand."""
+        self._beat(
+            keys=[self.key("heartbeat"), self.key("active")],
+            args=[self.worker_id, "1" if busy else "0"],
+        )
+
+    def leave(self) -> None:
+        for name in ("workers", "heartbeat", "active"):
+            self.client.hdel(self.key(name), self.worker_id)
+
+    # -- pacing ---------------------------------------------------------------------
+
+    def try_slot(self, site: str, interval: float) -> float:
+        """0 when a request to `site` may go now (and the next must wait `interval`
+        seconds, whichever worker sends it), else the seconds to wait before asking again."""
+        if interval <= 0:
+            return 0.0
+        wait_ms = self._pace(keys=[self.key(f"pace:{site}")], args=[round(interval * 1000)])
+        return max(0, int(wait_ms)) / 1000.0
+
+
+def _floats(flat: list[str]) -> dict[str, float]:
+    return {flat[i]: float(flat[i + 1]) for i in range(0, len(flat), 2)}

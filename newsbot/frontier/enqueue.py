@@ -1,0 +1,80 @@
+"""`newsbot enqueue`: put sources' entry points into the shared frontier, as a round.
+
+A round is one `crawl_runs` row that every worker's counters are added to. While a
+round is still running (workers busy, or its end not yet recorded), new entry points
+join it rather than open a second one, so an hourly enqueue that finds the previous
+round unfinished does not make two runs of the same work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsbot import frontier
+from newsbot.config import load_sources, select_sources
+from newsbot.frontier.components import ROUND, MarkingPriorityQueue, escaped_key
+from newsbot.locks import DISTRIBUTED_COMMAND
+from newsbot.storage import connect, resolve_database_url, upgrade
+from newsbot.storage.articles import ensure_sources
+from newsbot.storage.runs import join_run, start_run
+
+
+@dataclass
+class Enqueued:
+    round_id: int
+    #: True when the entry points joined a round that was still running
+    joined: bool
+    #: source name → entry points pushed
+    requests: dict[str, int]
+    pending: int
+
+
+def enqueue(
+    sources_file: str | Path,
+    names: list[str] | tuple[str, ...] = (),
+    *,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    command: str | None = None,
+) -> Enqueued:
+    """Push the entry points of the named sources (all by default) for the workers."""
+    from scrapy_redis.connection import get_redis
+
+    from spiders.news import NewsSpider
+
+    sources = select_sources(load_sources(sources_file), list(names), sources_file)
+    url = frontier.redis_url(redis_url)
+    front = frontier.Frontier(frontier.connect(url))
+    database_url = resolve_database_url(database_url)
+    with connect(database_url) as conn:
+        upgrade(conn)
+        ensure_sources(conn, sources)
+        current = front.current_round()
+        joined = (
+            current is not None
+            and front.round_open(current)
+            and join_run(conn, current, [s.name for s in sources])
+        )
+        if joined:
+            round_id = current
+        else:
+            # the command marks the row as a round: no process holds locks for it (see
+            # newsbot.locks.interrupt_dead_runs), its workers record its end
+            round_id = start_run(conn, [s.name for s in sources], command or DISTRIBUTED_COMMAND)
+            front.set_round(round_id)
+    assert round_id is not None
+    raw = get_redis(url=url)  # scrapy-redis stores pickled requests: bytes, not text
+    pushed: dict[str, int] = {}
+    for source in sources:
+        spider = NewsSpider(sources=str(sources_file), source=source.name)
+        key = escaped_key(frontier.queue_key(source.name, front.prefix))
+        queue = MarkingPriorityQueue(raw, spider, key)
+        count = 0
+        for request in spider.entry_requests():
+            request.meta[ROUND] = round_id
+            queue.push(request)
+            count += 1
+        pushed[source.name] = count
+    front.register_queues(s.name for s in sources)
+    return Enqueued(round_id, joined, pushed, front.snapshot().pending)

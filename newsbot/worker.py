@@ -1,0 +1,282 @@
+"""`newsbot worker`: one of N identical crawler processes sharing a Redis frontier.
+
+A worker runs one Scrapy crawler per source, like `newsbot crawl`, but its requests
+come from the shared frontier (filled by `newsbot enqueue` and by every worker's
+discoveries) instead of the sources' entry points. A coordinator on the reactor:
+
+- heartbeats every HEARTBEAT seconds, saying whether this worker has work in hand
+  (a crawler not idle, or articles not yet written);
+- adds its counters to the current round's `crawl_runs` row each time it runs out of
+  work (and at exit), so the row sums every worker;
+- records the round's end once the frontier is empty and every live worker has been
+  idle for the grace period (exactly one worker does it);
+- with `until_idle`, stops the worker once that has held for `until_idle` seconds;
+  without it, the worker waits for the next round.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.core.engine import ExecutionEngine
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
+
+from newsbot import frontier
+from newsbot.config import load_sources, select_sources
+from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings
+from newsbot.frontier.components import distributed_settings
+from newsbot.locks import SourceLocks
+from newsbot.progress import Progress
+from newsbot.storage import connect, resolve_database_url, upgrade
+from newsbot.storage.articles import ensure_sources
+from newsbot.storage.runs import add_counters, finish_run
+
+logger = logging.getLogger(__name__)
+
+#: seconds between heartbeats; a worker's "idle for S" needs S well above it
+HEARTBEAT = 0.5
+#: idle seconds after which a round's end is recorded when no --until-idle is given
+ROUND_GRACE = 10.0
+
+
+@dataclass
+class WorkerReport:
+    worker_id: str
+    rounds: list[int]
+    sources: list[SourceReport] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def run_worker(
+    sources_file: str | Path,
+    names: list[str] | tuple[str, ...] = (),
+    *,
+    until_idle: float | None = None,
+    database_url: str | None = None,
+    redis_url: str | None = None,
+    log_level: str = "INFO",
+    log_file: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    progress: str = "off",
+) -> WorkerReport:
+    """Work on the shared frontier until stopped (or idle for `until_idle` seconds)."""
+    sources = select_sources(load_sources(sources_file), list(names), sources_file)
+    url = frontier.redis_url(redis_url)
+    front = frontier.Frontier(frontier.connect(url))
+    database_url = resolve_database_url(database_url)
+    with connect(database_url) as conn:
+        upgrade(conn)
+        ensure_sources(conn, sources)
+
+    from spiders.news import NewsSpider
+
+    overrides = dict(overrides or {})
+    if any(s.render_js for s in sources):
+        from newsbot.browser import playwright_settings
+
+        overrides = {**playwright_settings(), **overrides}
+    settings = crawl_settings(
+        database_url,
+        front.current_round(),
+        log_level=log_level,
+        log_file=log_file,
+        overrides=overrides,
+    )
+    # An idle Scrapy engine asks its scheduler for work every 5 s; here the queue is
+    # shared, so new work can appear at any moment: ask as often as we heartbeat.
+    ExecutionEngine._SLOT_HEARTBEAT_INTERVAL = HEARTBEAT
+    # shared source locks: workers crawl a source together, an ordinary `newsbot crawl`
+    # of it (exclusive lock) does not overlap with them
+    locks = SourceLocks(database_url, shared=True)
+    held = locks.acquire([s.name for s in sources], wait=0)
+    for name, who in held.items():
+        logger.warning("source %s: waiting, a crawl outside the workers holds it (%s)", name, who)
+    if held:
+        locks.acquire(list(held), wait=float("inf"))
+    display = Progress(progress)
+    display.start()
+    process = CrawlerProcess(settings)
+    crawlers: dict[str, Crawler] = {}
+    for source in sources:
+        crawler = process.create_crawler(NewsSpider)
+        apply_source_settings(crawler.settings, source)
+        pace = crawler.settings.getfloat("DOWNLOAD_DELAY")
+        for key, value in distributed_settings(url, source.name, front.worker_id, pace).items():
+            crawler.settings.set(key, value, priority="cmdline")
+        process.crawl(crawler, sources=str(sources_file), source=source.name)
+        crawlers[source.name] = crawler
+    display.attach(crawlers)
+    front.register_queues(crawlers)
+    front.join({"host": socket.gethostname(), "pid": os.getpid(), "sources": list(crawlers)})
+    coordinator = Coordinator(front, crawlers, database_url, until_idle)
+    for crawler in crawlers.values():
+        crawler.signals.connect(coordinator.spider_idle, signal=signals.spider_idle)
+    from twisted.internet import reactor
+
+    reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
+    interrupted = False
+    try:
+        process.start()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        display.stop()
+        coordinator.finish()
+        locks.close()
+    reports = [
+        SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
+        for name, crawler in crawlers.items()
+    ]
+    interrupted = interrupted or any(r.finish_reason == "shutdown" for r in reports)
+    return WorkerReport(front.worker_id, coordinator.rounds, reports, interrupted)
+
+
+class Coordinator:
+    """This worker's side of the shared round: heartbeats, counters, the end of a round."""
+
+    def __init__(
+        self,
+        front: frontier.Frontier,
+        crawlers: dict[str, Crawler],
+        database_url: str,
+        until_idle: float | None,
+    ) -> None:
+        self.front = front
+        self.crawlers = crawlers
+        self.database_url = database_url
+        self.until_idle = until_idle
+        self.grace = until_idle if until_idle is not None else ROUND_GRACE
+        self.round: int | None = front.current_round()
+        self.rounds: list[int] = [self.round] if self.round is not None else []
+        self.busy = True
+        self.stopping = False
+        #: counters already added to a round, per source (deltas are what is added)
+        self.reported: dict[str, dict[str, float]] = {name: {} for name in crawlers}
+        self.loop = LoopingCall(self.tick)
+
+    def start(self) -> None:
+        self.loop.start(HEARTBEAT, now=False).addErrback(self._loop_failed)
+
+    def _loop_failed(self, failure: Any) -> None:
+        logger.error("worker coordinator stopped: %s", failure.getTraceback())
+
+    def spider_idle(self, spider: Any) -> None:
+        """Scrapy closes an idle spider; a worker's stays open until told to stop."""
+        if not self.stopping:
+            raise DontCloseSpider
+
+    # -- one heartbeat ----------------------------------------------------------------
+
+    def tick(self) -> None:
+        try:
+            self._tick()
+        except Exception:  # Redis or PostgreSQL hiccup: say so, try again next beat
+            logger.exception("worker heartbeat failed")
+
+    def _tick(self) -> None:
+        current = self.front.current_round()
+        if current != self.round:
+            self.report()  # what was done so far belongs to the round before
+            self.round = current
+            if current is not None:
+                self.rounds.append(current)
+            for store in self._stores():
+                store.run_id = current
+        busy = self._has_work()
+        if self.busy and not busy:
+            self.report()  # before saying idle: a round's end must find our counters in
+        self.busy = busy
+        self.front.heartbeat(busy=busy)
+        if busy or self.stopping:
+            return
+        snap = self.front.snapshot()
+        if snap.pending or snap.idle_for() < self.grace:
+            return
+        is_open = self.round is not None and self.front.round_open(self.round)
+        if is_open and self.front.close_round(self.round):  # type: ignore[arg-type]
+            with connect(self.database_url) as conn:
+                finish_run(conn, self.round, "finished", "finished")  # type: ignore[arg-type]
+            logger.info("round %s finished: frontier empty, every worker idle", self.round)
+        if self.until_idle is not None:
+            logger.info("frontier empty and every worker idle for %.1f s: stopping", self.grace)
+            self.stop()
+
+    def _has_work(self) -> bool:
+        for crawler in self.crawlers.values():
+            engine = crawler.engine
+            if engine is None or engine.spider is None:
+                continue
+            if not engine.spider_is_idle():
+                return True
+            for store in self._stores(crawler):
+                if store.buffer or store.dropped:
+                    store.flush()
+                    return True
+                if store.writing():
+                    return True
+        return False
+
+    def _stores(self, crawler: Crawler | None = None) -> list[Any]:
+        from pipelines.store import StorePipeline
+
+        found = []
+        for each in [crawler] if crawler else self.crawlers.values():
+            engine = each.engine
+            if engine is None or engine.scraper is None:
+                continue
+            found += [
+                p for p in engine.scraper.itemproc.middlewares if isinstance(p, StorePipeline)
+            ]
+        return found
+
+    # -- counters and the end -----------------------------------------------------------
+
+    def report(self) -> None:
+        """Add what each source counted since the last report to the round's row."""
+        if self.round is None:
+            return
+        from pipelines.store import run_counters
+
+        deltas = {}
+        for name, crawler in self.crawlers.items():
+            now = run_counters(crawler.stats.get_stats() if crawler.stats else {})
+            before = self.reported[name]
+            delta = {k: v - before.get(k, 0) for k, v in now.items() if isinstance(v, int | float)}
+            if any(delta.values()):
+                deltas[name] = delta
+            self.reported[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
+        if not deltas:
+            return
+        with connect(self.database_url) as conn:
+            for name, delta in deltas.items():
+                add_counters(conn, self.round, name, delta)
+
+    def stop(self) -> None:
+        self.stopping = True
+        if self.loop.running:
+            self.loop.stop()
+        for crawler in self.crawlers.values():
+            if crawler.engine is not None and crawler.engine.spider is not None:
+                deferred_from_coro(crawler.engine.close_spider_async(reason="finished"))
+
+    def finish(self) -> None:
+        """At exit: the last counters, and this worker leaves the registry."""
+        if self.loop.running:
+            self.loop.stop()
+        try:
+            self.report()
+        except Exception:
+            logger.exception("could not add this worker's last counters to the round")
+        try:
+            self.front.leave()
+        except Exception:
+            logger.exception("could not leave the worker registry")
