@@ -33,16 +33,40 @@ from newsbot.testing.redisserver import redis_available, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(bool(redis_available()), reason=redis_available() or "")
-
 #: the shared per-site limit the workers must keep together: one request per DELAY s
 DELAY = 0.05
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
+    if why := redis_available():
+        pytest.skip(why)
     with redis_server() as url:
         yield url
+
+
+# -- the commands ------------------------------------------------------------------------
+
+
+def test_without_redis_the_commands_say_what_to_fix(tmp_path: Path, database_url: str) -> None:
+    sources = tmp_path / "s.toml"
+    sources.write_text('[[sources]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    base = {k: v for k, v in os.environ.items() if k != "NEWSBOT_REDIS_URL"}
+    base["NEWSBOT_DATABASE_URL"] = database_url
+    unset = _run(["worker", "--sources", str(sources)], base)
+    assert unset.returncode == 3
+    assert unset.stderr.strip().splitlines() == [
+        "newsbot: distributed mode needs Redis: set NEWSBOT_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+    ]
+    away = _run(
+        ["enqueue", "--sources", str(sources)],
+        {**base, "NEWSBOT_REDIS_URL": "redis://:secret@127.0.0.1:1/0"},
+    )
+    assert away.returncode == 3
+    assert "cannot reach Redis at redis://:***@127.0.0.1:1/0" in away.stderr
+    assert "secret" not in away.stderr
+    short = _run(["worker", "--sources", str(sources), "--until-idle", "0.2"], base)
+    assert short.returncode == 2 and "at least 1 seconds" in short.stderr
 
 
 # -- components ------------------------------------------------------------------------

@@ -11,6 +11,16 @@ from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK
 from newsbot.commands.crawl import _parse_overrides, _seconds
 
 
+def _idle_seconds(text: str) -> float:
+    from newsbot.worker import HEARTBEAT
+
+    value = _seconds(text)
+    if value < 2 * HEARTBEAT:
+        # a worker heartbeats every HEARTBEAT s: a shorter wait could miss a busy one
+        raise argparse.ArgumentTypeError(f"must be at least {2 * HEARTBEAT:g} seconds")
+    return value
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "worker",
@@ -20,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("names", nargs="*", metavar="NAME", help="sources (default: all)")
     parser.add_argument(
         "--until-idle",
-        type=_seconds,
+        type=_idle_seconds,
         metavar="SECONDS",
         help="exit once the frontier has been empty and every worker idle for SECONDS "
         "(at least 1); without it the worker waits for the next round",
@@ -49,11 +59,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
-    from newsbot.errors import NewsbotError
-    from newsbot.worker import HEARTBEAT, run_worker
+    from newsbot.worker import run_worker
 
-    if args.until_idle is not None and args.until_idle < 2 * HEARTBEAT:
-        raise NewsbotError(f"--until-idle must be at least {2 * HEARTBEAT:g} seconds")
     select_sources(load_sources(args.sources), args.names, args.sources)  # fail fast
     report = run_worker(
         args.sources,
