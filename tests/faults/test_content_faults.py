@@ -16,6 +16,7 @@ from pathlib import Path
 import psycopg
 
 from tests.faults import hostile_web as hw
+from tests.faults.ledger import LEDGER
 from tests.test_crawl import newsbot
 
 
@@ -37,6 +38,24 @@ CYRILLIC_TITLE = "Міська рада ухвалила бюджет"
 CYRILLIC_TEXT = "Депутати міської ради ухвалили бюджет на наступний рік після довгого обговорення"
 
 LATIN1_TEXT = "Café owners in Zürich say the façade rules are too strict for small businesses"
+
+
+#: the kind of fault each page injects, by the name of the page (before its number)
+FAULT_KINDS = {
+    "malformed": "content/malformed-html", "truncated": "content/truncated-html",
+    "cp1251": "content/charset", "latin1-as-utf8": "content/charset",
+    "utf8-bom": "content/bom", "utf16-bom": "content/bom",
+    "nul": "content/nul-bytes", "surrogate": "content/lone-surrogates",
+    "pdf": "content/non-html", "png": "content/non-html", "json": "content/non-html",
+    "png-as-html": "content/non-html", "huge": "content/oversize",
+    "gzip-bomb": "content/compression-bomb", "script-only": "content/script-only",
+    "absurd-date": "content/absurd-date", "long-title": "content/huge-title",
+    "empty": "content/empty-body",
+}  # fmt: skip
+
+
+def _fault_kind(path: str) -> str:
+    return FAULT_KINDS[path.rsplit("/", 1)[1].rsplit("-", 1)[0]]
 
 
 def _pages() -> dict[str, hw.Route]:
@@ -150,6 +169,21 @@ def test_hostile_content_is_stored_clean_or_counted(
         )  # fmt: skip
         finished = datetime.now(UTC)
         base = server.base
+    for path in faults:  # injected: served to the crawler
+        if server.hits[path]:
+            LEDGER.fault(_fault_kind(path))
+    LEDGER.crawl_result(result)
+    # these faults end as clean rows (the rest as counted drops: below, and the tag soup of
+    # /news/malformed-200001.html, whose text the body extractor does not find)
+    expected = set(GOOD) | {
+        "/news/truncated-200002.html",
+        "/news/cp1251-200003.html", "/news/latin1-as-utf8-200004.html",
+        "/news/utf8-bom-200005.html", "/news/utf16-bom-200006.html",
+        "/news/nul-200007.html", "/news/surrogate-200008.html",
+        "/news/absurd-date-200016.html", "/news/absurd-date-200017.html",
+        "/news/absurd-date-200018.html", "/news/long-title-200019.html",
+    }  # fmt: skip
+    LEDGER.measure(db, [base + p for p in expected])
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-5000:]
 
@@ -202,16 +236,6 @@ def test_hostile_content_is_stored_clean_or_counted(
     assert "/news/png-as-html-200012.html" not in rows
     assert counters.get("newsbot/dropped/too_large", 0) == 2, dropped
 
-    # these faults end as clean rows (the rest as counted drops: above, and the tag soup of
-    # /news/malformed-200001.html, whose text the body extractor does not find)
-    expected = set(GOOD) | {
-        "/news/truncated-200002.html",
-        "/news/cp1251-200003.html", "/news/latin1-as-utf8-200004.html",
-        "/news/utf8-bom-200005.html", "/news/utf16-bom-200006.html",
-        "/news/nul-200007.html", "/news/surrogate-200008.html",
-        "/news/absurd-date-200016.html", "/news/absurd-date-200017.html",
-        "/news/absurd-date-200018.html", "/news/long-title-200019.html",
-    }  # fmt: skip
     assert set(rows) == expected, (sorted(set(rows) ^ expected), dropped)
     assert rows["/news/nul-200007.html"]["title"] == "Nul bytes in the title"
     assert (

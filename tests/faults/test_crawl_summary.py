@@ -15,6 +15,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from newsbot.commands.crawl import summary_line
+from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import (
     SlowSite,
     _no_stray_crawls,  # noqa: F401 (autouse fixture)
@@ -51,11 +52,13 @@ def test_summary_counts_articles_spooled_while_the_database_was_away(
         try:
             assert wait_for_rows(conn, proc, 5), "the crawl ended before storing 5 articles"
             admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS false')
+            LEDGER.fault("db/refusing-connections")
             kill_crawler_sessions(conn, spare)
             time.sleep(2.5)
         finally:
             admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
     out, err = finish(proc)
+    LEDGER.measure(db, site.urls())
     assert proc.returncode == 0, err[-4000:]
     assert_all_stored_once(db, site)
     _status, counters = last_counters(db)

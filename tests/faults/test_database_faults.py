@@ -27,6 +27,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from newsbot.items import Article, Hints, PageDate
 from newsbot.storage import connect
 from newsbot.storage.spool import Spool
+from tests.faults.ledger import LEDGER
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 30
@@ -175,11 +176,16 @@ def start_crawl(sources: Path, database_url: str, *extra: str) -> subprocess.Pop
     return proc
 
 
-def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[str, str]:
-    """Wait for the crawl to end; its (stdout, stderr)."""
+def finish(
+    proc: subprocess.Popen, timeout: float = 120, expect: tuple[int, ...] = (0,)
+) -> tuple[str, str]:
+    """Wait for the crawl to end; its (stdout, stderr). The ledger notes whether it
+    survived (ended with an exit code in `expect`, no traceback) or crashed."""
     proc.wait(timeout=timeout)
     out, err = proc.output_files  # type: ignore[attr-defined]
-    return out.read_text(), err.read_text()
+    stdout, stderr = out.read_text(), err.read_text()
+    LEDGER.crawl(proc.returncode, stderr, expected=expect)
+    return stdout, stderr
 
 
 def watcher(database_url: str) -> psycopg.Connection:
@@ -199,6 +205,7 @@ def kill_crawler_sessions(conn: psycopg.Connection, spare: int) -> int:
              AND pid <> pg_backend_pid() AND pid <> %s""",
         (spare,),
     ).fetchall()
+    LEDGER.fault("db/session-terminated", sum(1 for (done,) in rows if done))
     return len(rows)
 
 
@@ -234,6 +241,7 @@ def test_sessions_killed_mid_crawl_lose_nothing_and_store_nothing_twice(
             if wait_for_rows(conn, proc, at_least):
                 kills += kill_crawler_sessions(conn, spare)
     _out, err = finish(proc)
+    LEDGER.measure(db, site.urls())
     assert proc.returncode == 0, err[-4000:]
     assert kills >= 3, err[-2000:]  # the crawl was still running when its sessions were killed
     assert_all_stored_once(db, site)
@@ -260,11 +268,13 @@ def test_database_away_for_a_while_spools_then_stores_within_the_run(
         try:
             assert wait_for_rows(conn, proc, 5), "the crawl ended before storing 5 articles"
             admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS false')
+            LEDGER.fault("db/refusing-connections")
             kill_crawler_sessions(conn, spare)
             time.sleep(2.5)
         finally:
             admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
     _out, err = finish(proc)
+    LEDGER.measure(db, site.urls())
     assert proc.returncode == 0, err[-4000:]
     assert_all_stored_once(db, site)
     status, counters = last_counters(db)
@@ -322,6 +332,7 @@ def test_spool_partial_drain_failure_is_replayed_without_duplicates(
                 nonlocal seen
                 seen += 1
                 if seen == 3:
+                    LEDGER.fault("db/connection-lost-mid-drain")
                     raise psycopg.OperationalError("server closed the connection unexpectedly")
                 return original(*args, **kwargs)
 
@@ -329,6 +340,7 @@ def test_spool_partial_drain_failure_is_replayed_without_duplicates(
         return conn
 
     def unreachable() -> psycopg.Connection:
+        LEDGER.fault("db/unreachable-at-drain")
         raise psycopg.OperationalError("connection refused")
 
     with pytest.raises(psycopg.OperationalError):
@@ -350,6 +362,7 @@ def test_spool_partial_drain_failure_is_replayed_without_duplicates(
     assert (rows[0]["published_precision"], rows[0]["date_evidence"]) == ("minute", "jsonld")
     assert rows[3]["discovery_lastmod"] == "2024-05-04" and rows[3]["tags"] == ["spool"]
     assert spool.drain(factory) == 0  # drained once: a second drain adds nothing
+    LEDGER.measure(db, [f"https://spooled.example/news/{n}.html" for n in (1, 2, 3, 4)])
 
 
 def test_spool_left_by_an_earlier_run_is_stored_when_the_next_run_starts(
@@ -362,8 +375,10 @@ def test_spool_left_by_an_earlier_run_is_stored_when_the_next_run_starts(
     spool = Spool(database_url, "slow")  # NEWSBOT_SPOOL_DIR, as the crawler sees it
     assert spool.path.parent == spool_dir
     spool.append([_article(n) for n in (1, 2)])
+    LEDGER.fault("db/spool-left-by-earlier-run")
     proc = start_crawl(sources, database_url)
     _out, err = finish(proc)
+    LEDGER.measure(db, site.urls() + [f"https://spooled.example/news/{n}.html" for n in (1, 2)])
     assert proc.returncode == 0, err[-4000:]
     assert not spool.path.exists()
     urls = [r["url"] for r in db.execute("SELECT url FROM articles ORDER BY url")]

@@ -18,6 +18,7 @@ from newsbot.dates import parse_date
 from newsbot.errors import PageRejected
 from newsbot.items import Article
 from newsbot.stages import process
+from tests.faults.ledger import LEDGER
 
 FETCHED_AT = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -171,24 +172,28 @@ def test_the_unmutated_page_is_an_article() -> None:
 @FUZZ
 @given(texts)
 def test_random_text(html: str) -> None:
+    LEDGER.fuzzed()
     run_stages(html)
 
 
 @FUZZ
 @given(tag_soup())
 def test_random_tag_soup(html: str) -> None:
+    LEDGER.fuzzed()
     run_stages(html)
 
 
 @FUZZ
 @given(mutated_article())
 def test_mutated_article(html: str) -> None:
+    LEDGER.fuzzed()
     run_stages(html)
 
 
 @FUZZ
 @given(st.lists(date_like, min_size=1, max_size=4))
 def test_random_dates_in_meta_and_json_ld(values: list[str]) -> None:
+    LEDGER.fuzzed()
     page = ARTICLE
     for value in values:
         quoted = value.replace("\\", "\\\\").replace('"', '\\"')
@@ -201,6 +206,7 @@ def test_random_dates_in_meta_and_json_ld(values: list[str]) -> None:
 @given(date_like, st.sampled_from([None, "Europe/Kyiv", "UTC", "Not/AZone", "+05:00", ""]),
        st.sampled_from([None, "en", "uk", "ru", "zz", ""]))  # fmt: skip
 def test_parse_date_never_raises(raw: str, timezone: str | None, language: str | None) -> None:
+    LEDGER.fuzzed()
     parsed = parse_date(raw, fetched_at=FETCHED_AT, timezone=timezone, language=language)
     if parsed is not None:
         assert parsed.utc.tzinfo is not None
@@ -219,4 +225,5 @@ def test_parse_date_never_raises(raw: str, timezone: str | None, language: str |
     ids=["nuls", "deep-unclosed", "surrogates", "long-title", "bom", "2mb-attr"],
 )
 def test_extremes(html: str) -> None:
+    LEDGER.fault("content/extreme-input-to-stages")
     run_stages(html)

@@ -21,6 +21,7 @@ import psycopg
 
 from newsbot.discovery import MAX_ENTRIES, parse_document
 from tests.faults import hostile_web as hw
+from tests.faults.ledger import LEDGER
 from tests.test_crawl import ROOT, newsbot
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -54,6 +55,7 @@ BOMB_HEAD = b'<?xml version="1.0"?><urlset><url><loc>https://big.example/news/1.
 
 def test_huge_sitemap_keeps_the_first_50000_entries_and_counts_the_rest() -> None:
     found = parse_document(sitemap(range(HUGE)), "https://big.example/sitemap.xml")
+    LEDGER.fault("sitemap/over-entry-cap")
     assert found.kind == "urlset"
     assert len(found.entries) == MAX_ENTRIES == 50_000
     assert found.truncated == HUGE - MAX_ENTRIES
@@ -70,12 +72,14 @@ def test_a_sitemap_index_is_capped_too() -> None:
         f"<sitemap><loc>https://big.example/s{n}.xml</loc></sitemap>" for n in range(7)
     )
     found = parse_document(f"<sitemapindex>{children}</sitemapindex>".encode(), max_entries=5)
+    LEDGER.fault("sitemap/index-over-entry-cap")
     assert found.sitemaps == [f"https://big.example/s{n}.xml" for n in range(5)]
     assert found.truncated == 2
 
 
 def test_gzip_bomb_stops_at_the_cap_with_what_came_before() -> None:
     found = parse_document(gzip_bomb(BOMB_HEAD, b" ", 64))  # 64 MB of spaces: over 50 MB
+    LEDGER.fault("sitemap/gzip-bomb")
     assert found.too_large and found.kind == "urlset"
     assert [e.url for e in found.entries] == ["https://big.example/news/1.html"]
 
@@ -83,8 +87,10 @@ def test_gzip_bomb_stops_at_the_cap_with_what_came_before() -> None:
 def test_junk_element_flood_stops_long_before_the_byte_cap() -> None:
     # 8 MB: under the 50 MB cap, so only the element count can stop it
     found = parse_document(gzip_bomb(BOMB_HEAD, b"<a/>", 8))  # 2 million empty elements
+    LEDGER.fault("sitemap/junk-element-flood")
     assert found.too_large and len(found.entries) == 1
     junk_first = gzip_bomb(b"<urlset>", b"<a/>", 8)  # no entry before the flood
+    LEDGER.fault("sitemap/junk-element-flood")
     assert parse_document(junk_first).too_large
 
 
@@ -96,7 +102,9 @@ def test_gzip_members_truncation_and_garbage() -> None:
     )
     packed = gzip.compress(sitemap(range(5000)))
     cut = parse_document(packed[: len(packed) // 2])  # truncated download: what came stands
+    LEDGER.fault("sitemap/truncated-gzip")
     assert cut.kind == "urlset" and 1000 < len(cut.entries) < 5000
+    LEDGER.fault("sitemap/garbage-gzip")
     assert parse_document(b"\x1f\x8b\x08garbage").kind == "unknown"
 
 
@@ -112,6 +120,8 @@ def test_streamed_parse_keeps_entities_inert(tmp_path: Path) -> None:
     ).encode()
     for document in (xxe, gzip.compress(xxe)):
         found = parse_document(document)
+        LEDGER.fault("sitemap/xxe-external-entity")
+        LEDGER.fault("sitemap/entity-expansion")
         urls = [e.url for e in found.entries]
         assert "https://big.example/news/2.html" in urls
         assert not any("TOP-SECRET" in u or "aaaaaaaaaa" in u for u in urls), urls
@@ -154,6 +164,9 @@ def test_memory_does_not_grow_with_the_document(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
+    LEDGER.fault("sitemap/over-entry-cap", 2)  # huge.xml, huge.xml.gz
+    LEDGER.fault("sitemap/gzip-bomb")
+    LEDGER.fault("sitemap/junk-element-flood")
     assert result.returncode == 0, result.stderr[-3000:]
     measured = json.loads(result.stdout)
     assert measured["huge.xml"]["truncated"] == HUGE - 1000
@@ -216,6 +229,16 @@ def test_crawl_counts_truncated_and_too_large_sitemaps(
             database_url=database_url,
         )  # fmt: skip
         hits = dict(server.hits)
+    for child, kind in [
+        ("/sitemap-big.xml", "sitemap/over-entry-cap"),
+        ("/sitemap-big2.xml", "sitemap/over-entry-cap"),
+        ("/sitemap-bomb.xml.gz", "sitemap/gzip-bomb"),
+    ]:
+        if hits.get(child):  # injected: served to the crawler
+            LEDGER.fault(kind)
+    LEDGER.crawl_result(result)
+    expected = set(gz + xgz + big[:5] + big2[:5] + ["/news/bomb-1.html"])
+    LEDGER.measure(db, [base + p for p in expected])
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr, result.stderr[-5000:]
     run = db.execute("SELECT status, counters FROM crawl_runs").fetchone()
@@ -229,9 +252,48 @@ def test_crawl_counts_truncated_and_too_large_sitemaps(
     assert result.stderr.count("lists more than 5 entries") == 1, result.stderr[-3000:]
     assert "sitemap-bomb.xml.gz is too large" in result.stderr
     stored = {r["url"][len(base) :] for r in db.execute("SELECT url FROM articles")}
-    expected = set(gz + xgz + big[:5] + big2[:5] + ["/news/bomb-1.html"])
     assert stored == expected, sorted(stored ^ expected)
     assert not any(hits.get(p) for p in big[5:] + big2[5:])  # cut entries are not fetched
     # the database was there all along: the summary does not mention the spool
     assert json.loads(result.stdout)["sources"]["big"]["articles_spooled"] == 0
     assert "spooled" not in result.stderr
+
+
+def test_sitemap_index_loops_end(db: psycopg.Connection, database_url: str, tmp_path: Path) -> None:
+    """Index A names B and itself, B names A: each fetched a bounded number of times, the
+    crawl ends by itself, and the articles the urlset names are stored once."""
+    routes: dict[str, hw.Route] = {}
+    paragraphs = [f"Sentence {i} of a report about the port and the new ferry." for i in range(6)]
+    with hw.serve(routes) as server:
+        base = server.base
+        pages = [f"/news/loop-{n}.html" for n in range(3)]
+        for path in pages:
+            routes[path] = hw.body(hw.article(f"Story {path}", paragraphs))
+
+        def index(*children: str) -> hw.Route:
+            entries = "".join(f"<sitemap><loc>{base}{c}</loc></sitemap>" for c in children)
+            return hw.body(
+                f'<sitemapindex xmlns="{NS}">{entries}</sitemapindex>',
+                content_type="application/xml",
+            )
+
+        routes["/a.xml"] = index("/a.xml", "/b.xml", "/urls.xml")
+        routes["/b.xml"] = index("/a.xml", "/b.xml")
+        routes["/urls.xml"] = hw.body(sitemap(pages, base), content_type="application/xml")
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f'[[sources]]\nname = "loop"\nsitemaps = ["{base}/a.xml"]\n')
+        result = newsbot(
+            "crawl", "--sources", str(sources), "--json",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+            database_url=database_url,
+        )  # fmt: skip
+        hits = dict(server.hits)
+    if hits.get("/b.xml"):
+        LEDGER.fault("sitemap/index-loop")
+    LEDGER.crawl_result(result)
+    LEDGER.measure(db, [base + p for p in pages])
+    assert result.returncode == 0, result.stderr[-3000:]
+    # the entry point may be read twice (once as the entry, once as a child), never more
+    assert hits["/a.xml"] <= 2 and hits["/b.xml"] == 1 and hits["/urls.xml"] == 1
+    stored = db.execute("SELECT count(*) AS n, count(DISTINCT url) AS d FROM articles").fetchone()
+    assert stored["n"] == stored["d"] == len(pages)

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 
 from tests.faults import hostile_web as hw
+from tests.faults.ledger import LEDGER
 from tests.test_crawl import ROOT
 
 GOOD = {
@@ -25,6 +26,20 @@ GOOD = {
     "/news/good-bridge-300002.html": "Old bridge to close for repairs",
 }
 RETRY_TIMES = 2
+#: the fault each hostile page injects
+FAULT_KINDS = {
+    "/news/timeout-310001.html": "network/timeout",
+    "/news/reset-310002.html": "network/connection-reset",
+    "/news/drip-310003.html": "network/slow-drip",
+    "/news/loop-a-310004.html": "network/redirect-loop",
+    "/news/storm-310006.html": "network/503-storm",
+    "/news/truncated-310007.html": "network/truncated-body",
+}
+#: the exception line of a lookup of the unresolvable host (tracebacks of it are expected)
+UNRESOLVABLE = (
+    r"^(twisted\.internet\.error\.DNSLookupError|scrapy\.exceptions\.CannotResolveHostError): "
+    r"DNS lookup failed: .*news-host-that-does-not-exist\.invalid"
+)
 
 
 def _para(topic: str) -> list[str]:
@@ -96,6 +111,14 @@ def test_network_faults_are_counted_and_bounded(
         hits = dict(server.hits)
         base = server.base
     (tmp_path / "crawl.log").write_text(result.stderr)
+    for path in faulty:  # injected: served to the crawler
+        if hits.get(path):
+            LEDGER.fault(FAULT_KINDS[path])
+    if hits.get("/rss.xml"):  # the feed that names the unresolvable host was read
+        LEDGER.fault("network/dns-failure")
+    # Scrapy's robots.txt middleware logs the injected DNS failure with its traceback
+    LEDGER.crawl_result(result, allowed_errors=[UNRESOLVABLE])
+    LEDGER.measure(db, [base + p for p in GOOD])
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Unhandled" not in result.stderr and "stage failed" not in result.stderr
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import psycopg
 
 from middlewares.private_network import is_public
+from tests.faults.ledger import LEDGER
 from tests.test_crawl import newsbot
 
 ARTICLE = (
@@ -28,6 +29,7 @@ def test_links_and_redirects_into_local_addresses_are_refused(
     db: psycopg.Connection, database_url: str, tmp_path: Path
 ) -> None:
     internal_hits: list[str] = []
+    public_hits: list[str] = []
 
     class Internal(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -50,6 +52,7 @@ def test_links_and_redirects_into_local_addresses_are_refused(
             pass
 
         def do_GET(self) -> None:
+            public_hits.append(self.path)
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             if self.path == "/rss.xml":
                 items = "".join(
@@ -93,6 +96,13 @@ def test_links_and_redirects_into_local_addresses_are_refused(
         for server in (public, internal):
             server.shutdown()
             server.server_close()
+    if "/rss.xml" in public_hits:  # the feed links to the private host
+        LEDGER.fault("ssrf/link-to-private-host")
+    if "/news/moved-story-100003.html" in public_hits:
+        LEDGER.fault("ssrf/redirect-to-private-host")
+    LEDGER.crawl_result(result)
+    base = f"http://127.0.0.1:{public.server_address[1]}"
+    LEDGER.measure(db, [f"{base}/news/harbour-reopens-100001.html"])
     assert result.returncode == 0, result.stderr[-3000:]
     assert internal_hits == []  # nothing reached the private host
     urls = [r["url"] for r in db.execute("SELECT url FROM articles")]

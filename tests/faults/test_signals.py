@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psycopg
 
+from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import (
     ARTICLES,
     SlowSite,
@@ -40,8 +41,9 @@ def test_sigterm_stores_what_was_extracted_and_records_an_interrupted_run(
     with watcher(database_url) as conn:
         assert wait_for_rows(conn, proc, 5), "the crawl ended before storing 5 articles"
     proc.send_signal(signal.SIGTERM)
+    LEDGER.fault("process/sigterm")
     sent = time.monotonic()
-    _out, err = finish(proc, timeout=30)
+    _out, err = finish(proc, timeout=30, expect=(130,))  # 130: interrupted, as documented
     assert time.monotonic() - sent < 30
     assert proc.returncode == 130  # interrupted: documented exit code, run recorded as such
     run = runs(db)[-1]
@@ -51,12 +53,14 @@ def test_sigterm_stores_what_was_extracted_and_records_an_interrupted_run(
     stored = db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"]
     # every article extracted before the stop was flushed: none dropped on the floor
     extracted = counters.get("item_scraped_count", 0)
+    LEDGER.articles(extracted, stored)  # the interrupted run: all it extracted is stored
     assert stored == extracted == counters["newsbot/store/new"], counters
     assert 5 <= stored < ARTICLES  # stopped early, and what was stored before is still there
     hits_before = site.article_hits()
 
     again = start_crawl(sources, database_url)
     _out, err = finish(again)
+    LEDGER.measure(db, site.urls())
     assert again.returncode == 0, err[-3000:]
     assert_all_stored_once(db, site)
     assert runs(db)[-1]["status"] == "finished"
@@ -77,7 +81,9 @@ def test_sigkill_loses_at_most_the_in_flight_batch_and_the_next_run_recovers_it(
     with watcher(database_url) as conn:
         assert wait_for_rows(conn, proc, 7), "the crawl ended before storing 7 articles"
     proc.kill()
+    LEDGER.fault("process/sigkill")
     proc.wait(timeout=30)
+    LEDGER.crawl_killed(proc.returncode)
     stored = db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"]
     assert stored < ARTICLES
     hits_before = site.article_hits()
@@ -86,6 +92,7 @@ def test_sigkill_loses_at_most_the_in_flight_batch_and_the_next_run_recovers_it(
 
     again = start_crawl(sources, database_url)
     _out, err = finish(again)
+    LEDGER.measure(db, site.urls())
     assert again.returncode == 0, err[-3000:]  # the killed crawl's source lock died with it
     assert_all_stored_once(db, site)
     second = runs(db)[-1]

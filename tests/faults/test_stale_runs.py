@@ -21,6 +21,7 @@ import pytest
 
 from newsbot.locks import lock_name
 from tests.faults import hostile_web as hw
+from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import (
     _STARTED,
     ROOT,
@@ -138,7 +139,9 @@ def test_killed_crawl_is_recorded_interrupted_by_the_next_crawl(
         assert wait_for_rows(conn, proc, 3), "the crawl ended before storing 3 articles"
     killed = max(r["id"] for r in db.execute("SELECT id FROM crawl_runs"))
     proc.kill()
+    LEDGER.fault("process/sigkill")
     proc.wait(timeout=30)
+    LEDGER.crawl_killed(proc.returncode)
     killed_at = datetime.now(UTC)
     assert run_row(db, killed)["status"] == "running"  # nobody recorded its end
     wait_until_unlocked(database_url, "slow")
@@ -159,6 +162,7 @@ def test_killed_crawl_is_recorded_interrupted_by_the_next_crawl(
 
     # the other machine's crawl dies too: the next crawl (of any source) records it
     holder[0].proc.kill()
+    LEDGER.fault("process/sigkill-lock-holder")
     holder[0].proc.wait(timeout=30)
     wait_until_unlocked(database_url, "elsewhere")
     quick_crawl(quick_source, database_url)
@@ -196,7 +200,8 @@ def test_scrapy_crawl_holds_its_lock_and_its_killed_run_is_recorded(
     # the same source is refused (exit 4: locked), another source is crawled; both
     # crawls looked for dead runs and left the live one alone
     locked = start_crawl(sources, database_url)
-    _out, err = finish(locked)
+    LEDGER.fault("process/second-crawl-of-a-locked-source")
+    _out, err = finish(locked, expect=(4,))  # 4: locked, as documented
     assert locked.returncode == 4, err[-3000:]
     assert "source 'slow' is being crawled by host" in err
     quick_crawl(quick_source, database_url)
@@ -204,7 +209,9 @@ def test_scrapy_crawl_holds_its_lock_and_its_killed_run_is_recorded(
     assert run_row(db, live)["status"] == "running"
 
     scrapy.kill()
+    LEDGER.fault("process/sigkill")
     scrapy.wait(timeout=30)
+    LEDGER.crawl_killed(scrapy.returncode)
     wait_until_unlocked(database_url, "slow")
     quick_crawl(quick_source, database_url)
     row = run_row(db, live)
