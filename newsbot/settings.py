@@ -83,6 +83,8 @@ NEWSBOT_STAGE_WORKERS = None
 # Store stage: rows written per transaction. Database: NEWSBOT_DATABASE_URL or embedded.
 NEWSBOT_STORE_BATCH_SIZE = 50
 NEWSBOT_STORE_WRITERS = 2
+# batches waiting for a writer before the crawl is held back (backpressure): 2 per writer
+NEWSBOT_STORE_MAX_PENDING = 4
 NEWSBOT_DATABASE_URL = os.environ.get("NEWSBOT_DATABASE_URL")
 NEWSBOT_RUN_ID = None
 NEWSBOT_SOURCES_FILE = None

@@ -233,3 +233,29 @@ of the first week</a> before you start</li><li>Step two: weigh yourself</li></ul
     body = _body(html)
     assert "Another popular diet" not in body and "Most popular diets" not in body
     assert "Step one: read the menu of the first week before you start" in body
+
+
+@pytest.mark.parametrize(
+    ("title", "host", "expected"),
+    [
+        ("Grain deal extended | BBC News", "bbc.co.uk", "Grain deal extended"),
+        ("Grain deal extended - The Guardian", "theguardian.com", "Grain deal extended"),
+        # the host's name inside a headline does not make the headline the site's name
+        (
+            "Why CNN changed its logo | Media Weekly",
+            "cnn.com",
+            "Why CNN changed its logo | Media Weekly",
+        ),
+        # an address names no site: "127" must not match a headline's number
+        (
+            "Port moves on (report 290127) | Ledger",
+            "127.0.0.1",
+            "Port moves on (report 290127) | Ledger",
+        ),
+    ],
+)
+def test_site_suffix_split_by_host(title: str, host: str, expected: str) -> None:
+    from newsbot.extraction.metadata import _split_site
+
+    kept, _ = _split_site(title, [], host)
+    assert kept == expected

@@ -7,6 +7,7 @@ then the DOM (<h1>, <title>, rel=author / .byline). Nothing here raises.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -208,13 +209,22 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", "", s.casefold())
 
 
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _split_site(title: str, site_names: Iterable[str], host: str = "") -> tuple[str, list[str]]:
     """`title` without its ' | Site' / 'Site - ' parts, and the parts taken off."""
     parts = _SEPARATORS.split(title)
     if len(parts) < 2:
         return title, []
     sites = {_norm(s) for s in site_names if s}
-    host_key = _norm(host.removeprefix("www.").split(".")[0]) if host else ""
+    # an address (127.0.0.1) names no site: its "127" would match headlines' numbers
+    host_key = "" if not host or _is_ip(host) else _norm(host.removeprefix("www.").split(".")[0])
 
     def is_site(part: str) -> bool:
         p = _norm(part)
@@ -222,7 +232,12 @@ def _split_site(title: str, site_names: Iterable[str], host: str = "") -> tuple[
             return True
         if p in sites or any(s and (p.startswith(s) or s.startswith(p)) for s in sites):
             return True
-        return bool(host_key) and (p == host_key or p == _norm(host) or host_key in p)
+        if not host_key:
+            return False
+        if p == host_key or p == _norm(host):
+            return True
+        # "BBC News" on bbc.co.uk, but not "Why CNN changed its logo" on cnn.com
+        return host_key in p and len(part.split()) <= 3
 
     removed: list[str] = []
     changed = True
