@@ -228,7 +228,7 @@ def main() -> int:
         print(
             f"{r['workers']:>7}  {rate:>8.1f}  {rate / base:>8.2f}  {r['stored']:>7}  "
             f"{r['duplicate fetches']:>11}  {r['duplicate rows']:>8}  "
-            f"{paced_peak:>7.0f}/{paced_limit:<8.0f}  {other:>14.0f}  {r['wall']:>6.1f}  "
+            f"{paced_peak:>7.1f}/{paced_limit:<8.1f}  {other:>14.1f}  {r['wall']:>6.1f}  "
             f"{','.join(map(str, r['exit codes']))}"
         )
     print(
