@@ -273,13 +273,21 @@ def test_database_away_for_a_while_spools_then_stores_within_the_run(
             time.sleep(2.5)
         finally:
             admin.execute(f'ALTER DATABASE "{dbname}" WITH ALLOW_CONNECTIONS true')
-    _out, err = finish(proc)
+    out, err = finish(proc)
     LEDGER.measure(db, site.urls())
     assert proc.returncode == 0, err[-4000:]
     assert_all_stored_once(db, site)
     status, counters = last_counters(db)
     assert status == "finished"
-    assert counters.get("newsbot/store/spooled", 0) >= 5, json.dumps(counters)
+    spooled = counters.get("newsbot/store/spooled", 0)
+    assert spooled >= 5 and counters["newsbot/store/respooled"] == spooled, json.dumps(counters)
+    # the end-of-crawl summary says so: the per-source line and --json
+    row = json.loads(out)["sources"]["slow"]
+    assert row["articles_spooled"] == spooled
+    assert row["spool_pending"] == 0  # all stored before the crawl ended
+    lines = [line for line in err.splitlines() if line.startswith("slow: ")]
+    assert len(lines) == 1, err[-3000:]
+    assert lines[0].endswith(f" errors, {spooled} spooled (database unavailable)"), lines[0]
     assert counters["newsbot/store/respooled"] == counters["newsbot/store/spooled"]
     assert counters.get("newsbot/store/failed", 0) == 0
     assert "spool_pending" not in json.dumps(counters)
