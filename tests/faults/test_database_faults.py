@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -104,7 +105,13 @@ class SlowSite:
 
 @pytest.fixture
 def slow_site(tmp_path: Path) -> Iterator[tuple[SlowSite, Path]]:
-    site = SlowSite()
+    with served(SlowSite(), tmp_path) as pair:
+        yield pair
+
+
+@contextmanager
+def served(site: SlowSite, tmp_path: Path) -> Iterator[tuple[SlowSite, Path]]:
+    """Serve `site`, with a sources file for it (one source, "slow"); stop it afterwards."""
     site.thread.start()
     sources = tmp_path / "sources.toml"
     sources.write_text(

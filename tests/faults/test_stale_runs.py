@@ -28,6 +28,7 @@ from tests.faults.test_database_faults import (
     SlowSite,
     _no_stray_crawls,  # noqa: F401 (autouse fixture)
     finish,
+    served,
     spool_dir,  # noqa: F401 (fixture)
     start_crawl,
     wait_for_rows,
@@ -39,19 +40,8 @@ from tests.test_locks import Holder, holder  # noqa: F401 (fixture)
 @pytest.fixture
 def long_site(tmp_path: Path) -> Iterator[tuple[SlowSite, Path]]:
     """60 articles at 0.5 s each, two at a time: a crawl that lasts ~15 s unless killed."""
-    site = SlowSite(count=60, delay=0.5)
-    site.thread.start()
-    sources = tmp_path / "sources.toml"
-    sources.write_text(
-        f'[[sources]]\nname = "slow"\nfeeds = ["{site.base}/rss.xml"]\n'
-        "concurrency = 2\ndownload_delay = 0\n",
-        encoding="utf-8",
-    )
-    try:
-        yield site, sources
-    finally:
-        site.server.shutdown()
-        site.server.server_close()
+    with served(SlowSite(count=60, delay=0.5), tmp_path) as pair:
+        yield pair
 
 
 @pytest.fixture
