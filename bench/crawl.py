@@ -41,15 +41,8 @@ from newsbot.errors import PageRejected  # noqa: E402
 from newsbot.items import Article  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
 from newsbot.testing.database import scratch_database  # noqa: E402
+from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
 from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
-
-LOCAL = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=32",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "--log-level", "WARNING",
-]  # fmt: skip
 
 
 def _processes() -> dict[int, tuple[int, float]]:

@@ -47,16 +47,9 @@ sys.path.insert(0, str(ROOT))
 from newsbot.storage import resolve_database_url  # noqa: E402
 from newsbot.testing.database import scratch_database  # noqa: E402
 from newsbot.testing.faultyweb import PERMANENT, TRANSIENT, FaultPlan, FaultyWeb  # noqa: E402
+from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
 from newsbot.testing.fixtureweb import GeneratedSite, SiteSpec, build_web  # noqa: E402
 from newsbot.urls import normalize_url  # noqa: E402
-
-LOCAL = [
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=32",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "--log-level", "WARNING",
-]  # fmt: skip
 
 SITES = (
     ("dailywire", "dated"),

@@ -296,6 +296,17 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
     return GeneratedSite(spec, root, {p: (h, w) for p, h, w, _ in items})
 
 
+#: `newsbot crawl` options for a fixture web on loopback: no politeness delays (the
+#: server is ours), enough concurrency to keep both cores busy, quiet logs
+LOCAL_CRAWL = [
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "CONCURRENT_REQUESTS=32",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "--log-level", "WARNING",
+]  # fmt: skip
+
+
 DEFAULT_SITES = (
     SiteSpec("dailywire", "dated", 1000),
     SiteSpec("metronews", "id", 1000),
