@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from newsbot import dedup
+from newsbot import dedup, similarity
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
-from newsbot.storage import connect
+from newsbot.storage import connect, stories
 from newsbot.storage.articles import ensure_sources, save_batch
 from tests.story_texts import body, story
 
@@ -109,6 +109,28 @@ def test_follow_up_quoting_a_third_is_not_a_repost(db, store) -> None:
         make("https://daily.example/5", body(follow_up), source="daily", hours=24),
     )
     assert links(db)["https://daily.example/5"] is None
+
+
+def test_texts_that_cannot_reach_containment_are_not_scored(db, store) -> None:
+    """Sharing a quoted third is no reason to score a pair: the candidate search bounds
+    the overlap and leaves such texts out, while a real repost stays in."""
+    original = story(7, paragraphs=9)
+    store(
+        make("https://wire.example/7", body(original)),
+        make("https://blog.example/7", body(original[1:]), source="blog", hours=2),
+        make("https://daily.example/7", body(story(907, paragraphs=6) + original[:3]), hours=5),
+    )
+    ids = {r["url"]: r["id"] for r in db.execute("SELECT id, url FROM articles")}
+    wire = ids["https://wire.example/7"]
+    shared = db.execute(
+        """SELECT count(*) AS n FROM article_anchors a JOIN article_anchors b USING (hash)
+           WHERE a.article_id = %s AND b.article_id = %s""",
+        (ids["https://daily.example/7"], wire),
+    ).fetchone()["n"]
+    assert shared >= similarity.MIN_SHARED  # the follow-up shares phrasing with the original
+    assert stories._candidates(db, wire, stories.stored_anchors(db, wire)) == [
+        ids["https://blog.example/7"]
+    ]
 
 
 def test_same_event_sharing_a_quote_and_about_us_is_not_a_repost(db, store) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 
-from newsbot.similarity import MIN_SHARED, Match
+from newsbot.similarity import MIN_CONTAINMENT, MIN_SHARED, Match
 
 #: postings read per anchor (fewer for long texts, so that one article never reads more
 #: than POSTINGS_BUDGET): bounds the cost of common phrasing as the store grows
@@ -65,11 +65,14 @@ def stored_anchors(conn: psycopg.Connection, article_id: int) -> list[int]:
 
 
 def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> list[int]:
-    """Articles sharing at least MIN_SHARED anchors with this one (found, not yet scored).
+    """Articles that may be copies of this one (found, not yet scored).
 
     Each anchor's posting list is read up to MAX_POSTINGS entries, so the cost per
     article stays bounded however large the store grows; a popular story's copies
-    still surface, because every list holds some of them.
+    still surface, because every list holds some of them. An article that shares
+    some phrasing but cannot reach MIN_CONTAINMENT, even if it held every anchor
+    whose list was cut short, is no candidate: scoring it could not make it a copy,
+    and most texts share a few phrases with many others.
     """
     if not hashes:
         return []
@@ -85,16 +88,26 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
                    WHERE s.hash = q.hash AND s.article_id <> %(id)s
                    LIMIT %(cap)s
                ) p
+           ),
+           cut AS (SELECT count(DISTINCT hash) AS lists FROM post WHERE n >= %(cap)s),
+           hits AS (
+               SELECT article_id, count(*) AS shared,
+                      count(*) FILTER (WHERE n < %(cap)s) AS rare
+               FROM post GROUP BY article_id HAVING count(*) >= %(min)s
            )
-           SELECT article_id FROM post
-           GROUP BY article_id HAVING count(*) >= %(min)s
-           ORDER BY count(*) FILTER (WHERE n < %(cap)s) DESC, count(*) DESC
+           SELECT h.article_id FROM hits h JOIN articles a ON a.id = h.article_id, cut
+           -- at most shared + cut.lists anchors in common: the bound of a full count
+           WHERE h.shared + cut.lists
+                 >= %(share)s * least(%(mine)s, a.anchor_count) - 1e-9
+           ORDER BY h.rare DESC, h.shared DESC
            LIMIT %(top)s""",
         {
             "hashes": hashes,
             "id": article_id,
             "cap": cap,
             "min": MIN_SHARED,
+            "share": MIN_CONTAINMENT,
+            "mine": len(hashes),
             "top": MAX_CANDIDATES,
         },
     ).fetchall()
