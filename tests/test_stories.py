@@ -13,7 +13,7 @@ from newsbot import dedup, similarity
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
 from newsbot.storage import connect, stories
-from newsbot.storage.articles import ensure_sources, save_batch
+from newsbot.storage.articles import ensure_sources, save_article, save_batch
 from tests.story_texts import body, story
 
 T0 = datetime(2022, 7, 31, 16, 40, tzinfo=UTC)
@@ -259,6 +259,29 @@ def test_two_writers_at_once_link_as_one_writer_would(db, store, database_url) -
         assert links(db) == expected
 
 
+def test_writers_wait_for_copies_but_not_for_texts_sharing_a_common_phrase(
+    db, store, database_url
+) -> None:
+    """Story locks: a writer storing a copy of an uncommitted text waits for it; a writer
+    of an unrelated text that shares a sign-off every brief carries does not."""
+    sign_off = body(story(778, paragraphs=2, sentences=3))
+    store(*(make(f"https://wire.example/s{i}", body(story(500 + i)) + sign_off) for i in range(3)))
+    first = make("https://wire.example/s3", body(story(503)) + sign_off, hours=1)
+    unrelated = make("https://daily.example/s4", body(story(504)) + sign_off, source="daily")
+    copy = make("https://blog.example/s3", body(story(503)[1:]) + sign_off, source="blog", hours=3)
+    with connect(database_url) as holder, connect(database_url) as other:
+        holder.execute("BEGIN")
+        save_article(holder, first)  # uncommitted: its story locks are held
+        other.execute("SET lock_timeout = '500ms'")
+        with other.transaction():
+            assert save_article(other, unrelated).outcome == "new"
+        with pytest.raises(psycopg.errors.LockNotAvailable), other.transaction():
+            save_article(other, copy)
+        holder.commit()
+    store(copy)
+    assert links(db)["https://blog.example/s3"] == "https://wire.example/s3"
+
+
 def test_follow_up_containing_an_excerpt_does_not_join_through_it(db, store) -> None:
     original = story(11, paragraphs=9)
     excerpt = [*original[:2], "Read more at wire.example"]
@@ -278,3 +301,28 @@ def test_date_only_copy_does_not_beat_a_timed_copy_of_the_same_day(db, store) ->
     blog.published = PageDate(T0.replace(hour=0, minute=0), "day", "byline")
     store(blog, make("https://wire.example/12", text))
     assert links(db)["https://blog.example/12"] == "https://wire.example/12"
+
+
+def test_lock_plans_of_any_two_matching_texts_conflict() -> None:
+    """The guarantee behind the story locks, over random anchor sets and phrase counts:
+    whenever two texts would be judged copies, some key is exclusive in one plan and
+    held in the other."""
+    rng = random.Random(5)
+    for _ in range(3000):
+        pool = [rng.getrandbits(63) for _ in range(rng.randint(3, 120))]
+        shorter = rng.sample(pool, rng.randint(3, len(pool)))
+        keep = rng.randint(0, len(shorter))
+        longer = shorter[:keep] + [rng.getrandbits(63) for _ in range(rng.randint(0, 80))]
+        shared = len(set(shorter) & set(longer))
+        match = similarity.Match(shared, len(set(shorter)), len(set(longer)))
+        phrases = [stories.PhraseCounts(), stories.PhraseCounts()]
+        for counts in phrases:  # each writer's own idea of which phrases are common
+            for h in rng.sample(pool, len(pool) // 2):
+                counts.counts[h] = rng.randint(1, 50)
+        plans = [
+            dict(zip(*stories.lock_plan(text, None, counts), strict=True))
+            for text, counts in zip((shorter, longer), phrases, strict=True)
+        ]
+        conflict = any(plans[0][k] or plans[1][k] for k in plans[0].keys() & plans[1].keys())
+        if match.same_story():
+            assert conflict, (len(shorter), len(longer), shared)

@@ -21,7 +21,7 @@ from newsbot.config import Source
 from newsbot.items import Article
 from newsbot.similarity import anchors
 from newsbot.storage import stories
-from newsbot.storage.stories import LOCK_SPACE, lock_keys
+from newsbot.storage.stories import LOCK_SPACE, lock_plan
 from newsbot.urls import usable_canonical
 
 logger = logging.getLogger(__name__)
@@ -164,9 +164,12 @@ def save_article(
     values["anchor_count"] = len(hashes)
     # lock before looking: a concurrent writer of a matching text waits for our commit
     # one statement, keys in ascending order (the array's order), so writers never deadlock
+    keys, exclusive = lock_plan(hashes, article.content_hash)
     conn.execute(
-        "SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::int[]) AS k",
-        (LOCK_SPACE, lock_keys(hashes, article.content_hash)),
+        """SELECT count(CASE WHEN x THEN pg_advisory_xact_lock(%(space)s, k)
+                             ELSE pg_advisory_xact_lock_shared(%(space)s, k) END)
+           FROM unnest(%(keys)s::int[], %(exclusive)s::bool[]) AS t(k, x)""",
+        {"space": LOCK_SPACE, "keys": keys, "exclusive": exclusive},
     )
     existing = _find_existing(conn, article)
     if existing is None:
