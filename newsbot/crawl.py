@@ -6,6 +6,7 @@ works too, and then the store pipeline records a run of its own.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,20 @@ class CrawlReport:
     @property
     def failed(self) -> list[SourceReport]:
         return [s for s in self.sources if s.failure]
+
+
+def tune_gc() -> None:
+    """Collect garbage less often during a crawl.
+
+    A crawl allocates millions of short-lived objects (requests, responses, Deferreds)
+    while holding a large, stable set (the code, settings, the scheduler's queues): with
+    Python's default thresholds the collector took 11% of the crawler's CPU
+    (bench/crawl.py). What exists at start-up is frozen out of collections, and young
+    objects are collected every 50,000 allocations instead of every 700.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def locked_message(skipped: dict[str, str], *, waited: float = 0.0) -> str:
@@ -210,6 +225,7 @@ def _crawl_locked(
         process.crawl(crawler, sources=str(sources_file), source=source.name)
         crawlers[source.name] = crawler
     progress.attach(crawlers)
+    tune_gc()
     interrupted = False
     try:
         process.start()

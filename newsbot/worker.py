@@ -32,7 +32,7 @@ from twisted.internet.task import LoopingCall
 
 from newsbot import frontier
 from newsbot.config import load_sources, select_sources
-from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings
+from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings, tune_gc
 from newsbot.frontier.components import distributed_settings
 from newsbot.locks import SourceLocks
 from newsbot.progress import Progress
@@ -123,6 +123,7 @@ def run_worker(
     from twisted.internet import reactor
 
     reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
+    tune_gc()
     interrupted = False
     try:
         process.start()

@@ -47,7 +47,15 @@ def pool(workers: int) -> Executor | None:
         context.set_forkserver_preload(["newsbot.deathsig"])
         _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
         _size = workers
+        # start every worker now, not at the first pages: their imports then overlap the
+        # crawl's start-up (feeds, sitemaps) instead of delaying the first articles
+        for _ in range(workers):
+            _pool.submit(_ready)
     return _pool
+
+
+def _ready() -> None:
+    """A no-op task: submitting it starts a worker process."""
 
 
 @atexit.register
