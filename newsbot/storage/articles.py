@@ -126,6 +126,16 @@ ON CONFLICT (url) DO NOTHING
 RETURNING id
 """
 
+#: a new row and its anchors in one round trip (none when the URL was taken meanwhile)
+_INSERT_WITH_ANCHORS = f"""
+WITH new AS ({_INSERT}),
+anchors AS (
+    INSERT INTO article_anchors (hash, article_id)
+    SELECT unnest(%(anchors)s::bigint[]), id FROM new
+)
+SELECT id FROM new
+"""
+
 _UPDATE = """
 UPDATE articles SET canonical_url = %(canonical_url)s, title = %(title)s,
     authors = %(authors)s, body = %(body)s, lead = %(lead)s, language = %(language)s,
@@ -173,7 +183,7 @@ def save_article(
     )
     existing = _find_existing(conn, article)
     if existing is None:
-        inserted = conn.execute(_INSERT, values).fetchone()
+        inserted = conn.execute(_INSERT_WITH_ANCHORS, {**values, "anchors": hashes}).fetchone()
         if inserted is None:  # a concurrent writer inserted the same URL first
             existing = _find_existing(conn, article)
         else:
@@ -206,14 +216,15 @@ def save_article(
         row = conn.execute("SELECT duplicate_of FROM articles WHERE id = %s", (article_id,))
         return SaveResult(article.url, outcome, article_id, row.fetchone()["duplicate_of"])
     orphans = stories.detach(conn, article_id) if text_changed else []
-    stored = stories.store_anchors(conn, article_id, hashes, update_count=outcome != "new")
+    if outcome != "new":  # a new row came with its anchors
+        stories.store_anchors(conn, article_id, hashes)
     me = {
         "id": article_id,
         "source": values["source"],
-        "anchor_count": len(stored),
+        "anchor_count": len(hashes),
         "content_hash": values["content_hash"],
     }
-    original = stories.link(conn, article_id, stored, me, new=outcome == "new")
+    original = stories.link(conn, article_id, hashes, me, new=outcome == "new")
     for orphan in orphans:  # copies of the old text find their story again without us
         stories.link(conn, orphan, stories.stored_anchors(conn, orphan))
     return SaveResult(article.url, outcome, article_id, original)

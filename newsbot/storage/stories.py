@@ -97,23 +97,16 @@ def lock_plan(
     return keys, [modes[k] for k in keys]
 
 
-def store_anchors(
-    conn: psycopg.Connection, article_id: int, found: list[int], *, update_count: bool = True
-) -> list[int]:
-    """Replace an article's anchors (its text changed or is new)."""
-    if update_count:  # a new row has none yet, and its anchor_count came with the insert
-        conn.execute("DELETE FROM article_anchors WHERE article_id = %s", (article_id,))
+def store_anchors(conn: psycopg.Connection, article_id: int, found: list[int]) -> None:
+    """Replace a stored article's anchors (a new row gets its own with the insert)."""
+    conn.execute("DELETE FROM article_anchors WHERE article_id = %s", (article_id,))
     if found:
         conn.execute(
             """INSERT INTO article_anchors (hash, article_id)
                SELECT unnest(%s::bigint[]), %s""",
             (found, article_id),
         )
-    if update_count:
-        conn.execute(
-            "UPDATE articles SET anchor_count = %s WHERE id = %s", (len(found), article_id)
-        )
-    return found
+    conn.execute("UPDATE articles SET anchor_count = %s WHERE id = %s", (len(found), article_id))
 
 
 def stored_anchors(conn: psycopg.Connection, article_id: int) -> list[int]:
@@ -126,21 +119,25 @@ def stored_anchors(conn: psycopg.Connection, article_id: int) -> list[int]:
     ]
 
 
-def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) -> list[int]:
-    """Articles that may be copies of this one (found, not yet scored).
+def _candidates(
+    conn: psycopg.Connection, article_id: int, hashes: list[int], content_hash: str | None
+) -> dict[int, dict]:
+    """The articles that may be copies of this one, with the originals they point at.
 
-    Each anchor's posting list is read up to MAX_POSTINGS entries, so the cost per
-    article stays bounded however large the store grows; a popular story's copies
-    still surface, because every list holds some of them. An article that shares
-    some phrasing but cannot reach MIN_CONTAINMENT, even if it held every anchor
-    whose list was cut short, is no candidate: scoring it could not make it a copy,
-    and most texts share a few phrases with many others.
+    Keyed by id; each row says whether it was `found` (a candidate, not only a
+    candidate's original) and how many of `hashes` it holds (`shared`, the full
+    overlap, common phrasing included). One statement: a text is scored in one
+    round trip to the database, whatever it matches.
+
+    Candidates are found through the anchors' posting lists, each read up to
+    MAX_POSTINGS entries, so the cost per article stays bounded however large the
+    store grows; a popular story's copies still surface, because every list holds
+    some of them. An article that shares some phrasing but cannot reach
+    MIN_CONTAINMENT, even if it held every anchor whose list was cut short, is no
+    candidate: most texts share a few phrases with many others. Copies with the same
+    content hash are always candidates.
     """
-    if not hashes:
-        return []
-    cap = max(MIN_POSTINGS, min(MAX_POSTINGS, POSTINGS_BUDGET // len(hashes)))
-    # candidates that share rare anchors come first: common phrasing (a sign-off, a
-    # boilerplate paragraph) must not crowd the real copies out of the top
+    cap = max(MIN_POSTINGS, min(MAX_POSTINGS, POSTINGS_BUDGET // max(1, len(hashes))))
     rows = conn.execute(
         """WITH post AS (
                SELECT q.hash, p.article_id, count(*) OVER (PARTITION BY q.hash) AS n
@@ -156,13 +153,33 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
                SELECT article_id, count(*) AS shared,
                       count(*) FILTER (WHERE n < %(cap)s) AS rare
                FROM post GROUP BY article_id HAVING count(*) >= %(min)s
+           ),
+           found AS (
+               (SELECT h.article_id AS id FROM hits h JOIN articles a ON a.id = h.article_id, cut
+                -- at most shared + cut.lists anchors in common: the bound of a full count
+                WHERE h.shared + cut.lists
+                      >= %(share)s * least(%(mine)s, a.anchor_count) - 1e-9
+                -- candidates sharing rare anchors first: common phrasing (a sign-off, a
+                -- boilerplate paragraph) must not crowd the real copies out of the top
+                ORDER BY h.rare DESC, h.shared DESC
+                LIMIT %(top)s)
+               UNION
+               SELECT id FROM articles
+               WHERE content_hash = %(content_hash)s AND id <> %(id)s
+           ),
+           rows AS (
+               SELECT id FROM found
+               UNION
+               SELECT c.duplicate_of FROM articles c JOIN found f ON f.id = c.id
+               WHERE c.duplicate_of IS NOT NULL
            )
-           SELECT h.article_id FROM hits h JOIN articles a ON a.id = h.article_id, cut
-           -- at most shared + cut.lists anchors in common: the bound of a full count
-           WHERE h.shared + cut.lists
-                 >= %(share)s * least(%(mine)s, a.anchor_count) - 1e-9
-           ORDER BY h.rare DESC, h.shared DESC
-           LIMIT %(top)s""",
+           SELECT a.id, a.source, a.anchor_count, a.content_hash, a.duplicate_of,
+                  a.id IN (SELECT id FROM found) AS found,
+                  -- per row through the article_id index: a common hash's posting list
+                  -- is never read in full, so the cost does not grow with the store
+                  (SELECT count(*) FROM article_anchors x
+                   WHERE x.article_id = a.id AND x.hash = ANY(%(hashes)s)) AS shared
+           FROM rows r JOIN articles a ON a.id = r.id""",
         {
             "hashes": hashes,
             "id": article_id,
@@ -171,9 +188,10 @@ def _candidates(conn: psycopg.Connection, article_id: int, hashes: list[int]) ->
             "share": MIN_CONTAINMENT,
             "mine": len(hashes),
             "top": MAX_CANDIDATES,
+            "content_hash": content_hash,
         },
     ).fetchall()
-    return [r["article_id"] for r in rows]
+    return {r["id"]: r for r in rows}
 
 
 def _overlaps(conn: psycopg.Connection, hashes: list[int], ids: list[int]) -> dict[int, int]:
@@ -240,47 +258,26 @@ def link(
             "SELECT id, source, anchor_count, content_hash FROM articles WHERE id = %s",
             (article_id,),
         ).fetchone()
-    found = set(_candidates(conn, article_id, hashes))
-    if me["content_hash"]:
-        found.update(
-            r["id"]
-            for r in conn.execute(
-                "SELECT id FROM articles WHERE content_hash = %s AND id <> %s",
-                (me["content_hash"], article_id),
-            )
-        )
+    rows = _candidates(conn, article_id, hashes, me["content_hash"])
     matches: dict[int, tuple[str, float]] = {}
     roots: set[int] = set()
-    if found:
-        rows = {
-            r["id"]: r
-            for r in conn.execute(
-                """SELECT id, source, anchor_count, content_hash, duplicate_of FROM articles
-                   WHERE id = ANY(%(ids)s)
-                   UNION
-                   SELECT o.id, o.source, o.anchor_count, o.content_hash, o.duplicate_of
-                   FROM articles c JOIN articles o ON o.id = c.duplicate_of
-                   WHERE c.id = ANY(%(ids)s)""",
-                {"ids": list(found)},
-            )
-        }
-        shared = _overlaps(conn, hashes, list(rows))
-        for candidate in found:
-            row = rows.get(candidate)
-            verdict = row and _verdict(me, row, shared.get(candidate, 0))
-            if not verdict:
-                continue
-            root = row["duplicate_of"] or candidate
-            # matching one copy is not enough: a follow-up that contains a story's
-            # excerpt must not join the story unless it matches the original too
-            if (
-                root not in (candidate, article_id)
-                and root in rows
-                and not _verdict(me, rows[root], shared.get(root, 0))
-            ):
-                continue
-            matches[candidate] = verdict
-            roots.add(root)
+    for candidate, row in rows.items():
+        if not row["found"]:
+            continue
+        verdict = _verdict(me, row, row["shared"])
+        if not verdict:
+            continue
+        root = row["duplicate_of"] or candidate
+        # matching one copy is not enough: a follow-up that contains a story's
+        # excerpt must not join the story unless it matches the original too
+        if (
+            root not in (candidate, article_id)
+            and root in rows
+            and not _verdict(me, rows[root], rows[root]["shared"])
+        ):
+            continue
+        matches[candidate] = verdict
+        roots.add(root)
     if new and not roots:
         return None  # a new story of its own: nothing points at it, nothing to change
     # this article may itself be an original that others point at
