@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from newsbot.frontier.components import ROUND
@@ -24,6 +26,13 @@ def _stamp(response: Response, output: Any) -> Any:
 
 
 class RoundMiddleware:
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RoundMiddleware:
+        # one crawl process has no rounds: no layer around every page's output
+        if not crawler.settings.getbool("NEWSBOT_DISTRIBUTED"):
+            raise NotConfigured("not in distributed mode")
+        return cls()
+
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Any = None
     ) -> Iterable[Any]:

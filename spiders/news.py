@@ -12,6 +12,7 @@ is the pipelines' job; skipping pages already stored is `middlewares.incremental
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -41,6 +42,8 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+
 ARTICLE, DISCOVERY, LISTING = "article", "discovery", "listing"
 
 
+#: control characters other than whitespace, and the replacement character
+_NOISE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 _BINARY_MAGIC = ("%PDF-", "\x89PNG", "GIF8", "\xff\xd8\xff", "PK\x03\x04", "\x1f\x8b")
 
 
@@ -51,8 +54,7 @@ def _looks_binary(text: str, sample: int = 2048) -> bool:
         return True
     if not head:
         return False
-    noise = sum(1 for c in head if (c < " " and c not in "\t\n\r\f") or c == "\ufffd")
-    return noise > len(head) * 0.1
+    return len(_NOISE.findall(head)) > len(head) * 0.1
 
 
 class NewsSpider(scrapy.Spider):

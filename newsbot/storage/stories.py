@@ -148,7 +148,8 @@ def _candidates(
                    LIMIT %(cap)s
                ) p
            ),
-           cut AS (SELECT count(DISTINCT hash) AS lists FROM post WHERE n >= %(cap)s),
+           -- lists cut short: each gave exactly `cap` rows
+           cut AS (SELECT count(*) FILTER (WHERE n >= %(cap)s) / %(cap)s AS lists FROM post),
            hits AS (
                SELECT article_id, count(*) AS shared,
                       count(*) FILTER (WHERE n < %(cap)s) AS rare
