@@ -17,9 +17,9 @@ every 0.5 s. Afterwards the database is checked: every good article stored exact
 once, none missing, no row for a permanently faulty URL. Acceptance (issue #8): every
 good article stored once, and peak RSS in the last quarter of the crawl within 15% of
 the first quarter's. Exit code 1 when either fails. `--pages 2000` is a smoke run of
-about a minute; the full size takes 12–15 minutes on two cores (the store stage is the
-bottleneck). `--keep DIR` keeps the server's request log (every request, its attempt
-number and the fault injected), the crawl's log and the RSS samples.
+about a minute; the full size takes about 4 minutes on two cores. `--keep DIR` keeps
+the server's request log (every request, its attempt number and the fault injected),
+the crawl's log and the RSS samples.
 """
 
 from __future__ import annotations
