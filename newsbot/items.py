@@ -160,3 +160,15 @@ class Article:
     @property
     def modified_at(self) -> datetime | None:
         return self.modified.utc if self.modified else None
+
+
+@dataclass
+class DroppedPage:
+    """A fetched page that is no article and never will be as it is (a PDF or an image at
+    an article URL, a page over the size cap): the store records it in dropped_pages, so
+    that re-crawls skip it until discovery says it changed."""
+
+    url: str
+    source: str
+    drop_reason: str
+    hints: Hints = field(default_factory=Hints)

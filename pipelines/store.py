@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredList, succeed
 from twisted.internet.task import LoopingCall
@@ -22,7 +23,7 @@ from twisted.python.failure import Failure
 
 from newsbot.crawl import FINISHED_REASONS
 from newsbot.errors import DatabaseUnavailable, SourceLocked
-from newsbot.items import Article
+from newsbot.items import Article, DroppedPage
 from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
 from newsbot.storage import connect, for_ingest, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
@@ -43,6 +44,7 @@ KEEP_DROPPED = frozenset(
         "error_page",
         "login_wall",
         "empty",
+        "too_large",
     }
 )
 
@@ -100,7 +102,7 @@ class StorePipeline:
         self.owns_run = self.run_id is None and not self.distributed
         self.buffer: list[Article] = []
         #: pages dropped as not (usable) articles, remembered so re-crawls skip them
-        self.dropped: list[Article] = []
+        self.dropped: list[Article | DroppedPage] = []
         self.conn: psycopg.Connection | None = None
         writers = max(1, settings.getint("NEWSBOT_STORE_WRITERS", 2))
         self.lanes = [_Lane() for _ in range(writers)]
@@ -159,6 +161,9 @@ class StorePipeline:
         self.run_id = start_run(self.conn, [source])
 
     async def process_item(self, item: Any) -> Any:
+        if isinstance(item, DroppedPage):  # the spider's: not an article at all
+            self.dropped.append(item)
+            raise DropItem(f"{item.url}: not an article ({item.drop_reason})")
         if not isinstance(item, Article):
             return item
         self.buffer.append(item)
@@ -214,7 +219,9 @@ class StorePipeline:
     def _connect(self) -> psycopg.Connection:
         return for_ingest(connect(self.database_url or resolve_database_url()))
 
-    def _write(self, lane: _Lane, batch: list[Article], dropped: list[Article]) -> _Outcome:
+    def _write(
+        self, lane: _Lane, batch: list[Article], dropped: list[Article | DroppedPage]
+    ) -> _Outcome:
         """Runs in the lane's thread: on a lost connection, reconnect and retry once.
 
         When the database is still away, the batch goes to the spool (fsynced) and is

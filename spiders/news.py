@@ -31,7 +31,7 @@ from newsbot import sites
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
 from newsbot.discovery import MAX_ENTRIES, MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
-from newsbot.items import Article, Hints, merge_hints
+from newsbot.items import Article, DroppedPage, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -370,7 +370,9 @@ class NewsSpider(scrapy.Spider):
             priority=0,
         )
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> Iterator[DroppedPage]:
+        request = failure.request  # type: ignore[attr-defined]
+        hints = self._hints.pop(request.url, None) or request.cb_kwargs.get("hints", Hints())
         message = failure.getErrorMessage() or ""
         if (failure.check(DownloadCancelledError) and "download max size" in message) or (
             failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message
@@ -380,8 +382,9 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning(
                 "source %s: %s refused, larger than DOWNLOAD_MAXSIZE",
                 self.source.name,
-                failure.request.url,  # type: ignore[attr-defined]
+                request.url,
             )
+            yield DroppedPage(request.url, self.source.name, "too_large", hints)
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # skipped on purpose: already stored, or forbidden by robots.txt
@@ -393,10 +396,11 @@ class NewsSpider(scrapy.Spider):
             failure.getErrorMessage() or failure.type.__name__,
         )
 
-    def parse_article(self, response: Response, hints: Hints) -> Iterator[Article]:
+    def parse_article(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
         self._article_pages += 1
         if self.source.max_pages and self._article_pages > self.source.max_pages:
             raise CloseSpider("max_pages")
+        hints = self._hints.pop(response.request.url if response.request else "", hints)
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (
             content_type and not content_type.startswith(_HTML_TYPES)
@@ -408,6 +412,7 @@ class NewsSpider(scrapy.Spider):
                 response.url,
                 content_type.decode("latin-1"),
             )
+            yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
         if _looks_binary(response.text):
             # an image, PDF or archive served as text/html: its bytes decode to noise that a
@@ -416,9 +421,9 @@ class NewsSpider(scrapy.Spider):
             self.logger.info(
                 "source %s: %s is not HTML (binary body)", self.source.name, response.url
             )
+            yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
         self._inc("newsbot/articles/fetched")
-        hints = self._hints.pop(response.request.url if response.request else "", hints)
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,

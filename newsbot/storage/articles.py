@@ -18,7 +18,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from newsbot.config import Source
-from newsbot.items import Article
+from newsbot.items import Article, DroppedPage
 from newsbot.similarity import anchors
 from newsbot.storage import stories
 from newsbot.storage.stories import LOCK_SPACE, lock_plan
@@ -264,7 +264,7 @@ def save_batch(
     return results
 
 
-def save_dropped(conn: psycopg.Connection, articles: list[Article]) -> None:
+def save_dropped(conn: psycopg.Connection, articles: list[Article | DroppedPage]) -> None:
     """Remember pages dropped as not articles, so that re-crawls can skip them."""
     with conn.transaction(), conn.cursor() as cur:
         cur.executemany(

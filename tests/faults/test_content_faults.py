@@ -235,6 +235,18 @@ def test_hostile_content_is_stored_clean_or_counted(
     assert counters.get("newsbot/dropped/not_html", 0) == 4, dropped
     assert "/news/png-as-html-200012.html" not in rows
     assert counters.get("newsbot/dropped/too_large", 0) == 2, dropped
+    # and remembered, so that a re-crawl does not fetch them again
+    recorded = {
+        r["url"][len(base) :]: r["reason"]
+        for r in db.execute("SELECT url, reason FROM dropped_pages")
+    }
+    for path in (
+        "/news/pdf-200009.html", "/news/png-200010.html", "/news/json-200011.html",
+        "/news/png-as-html-200012.html",
+    ):  # fmt: skip
+        assert recorded.get(path) == "not_html", (path, recorded)
+    for path in ("/news/huge-200013.html", "/news/gzip-bomb-200014.html"):
+        assert recorded.get(path) == "too_large", (path, recorded)
 
     assert set(rows) == expected, (sorted(set(rows) ^ expected), dropped)
     assert rows["/news/nul-200007.html"]["title"] == "Nul bytes in the title"
