@@ -43,22 +43,7 @@ from newsbot.storage import resolve_database_url  # noqa: E402
 from newsbot.testing.database import scratch_database  # noqa: E402
 from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
 from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
-
-
-def _processes() -> dict[int, tuple[int, float]]:
-    """pid → (parent pid, CPU seconds so far) for every process on the machine."""
-    tick = os.sysconf("SC_CLK_TCK")
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended meanwhile
-        table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    return table
+from newsbot.testing.proctree import process_table, tree  # noqa: E402
 
 
 def _machine_ticks() -> tuple[int, int]:
@@ -84,14 +69,8 @@ class TreeCpu(threading.Thread):
                 break
 
     def _sample(self) -> dict[int, tuple[int, float]]:
-        table = _processes()
-        tree = {self.root}
-        grew = True
-        while grew:
-            extra = {pid for pid, (ppid, _) in table.items() if ppid in tree and pid not in tree}
-            tree |= extra
-            grew = bool(extra)
-        for pid in tree & table.keys():
+        table = process_table()
+        for pid in tree(self.root, table) & table.keys():
             self.seen[pid] = max(self.seen.get(pid, 0.0), table[pid][1])
         return table
 

@@ -49,6 +49,7 @@ from newsbot.testing.database import scratch_database  # noqa: E402
 from newsbot.testing.faultyweb import PERMANENT, TRANSIENT, FaultPlan, FaultyWeb  # noqa: E402
 from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
 from newsbot.testing.fixtureweb import GeneratedSite, SiteSpec, build_web  # noqa: E402
+from newsbot.testing.proctree import process_table, tree  # noqa: E402
 from newsbot.urls import normalize_url  # noqa: E402
 
 SITES = (
@@ -124,19 +125,6 @@ def _rss_kib(pid: int) -> int | None:
     return 0  # a zombie has no VmRSS line
 
 
-def _parents() -> dict[int, int]:
-    table = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                table[int(entry)] = int(stat.read().rpartition(")")[2].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return table
-
-
 class RssSampler(threading.Thread):
     """VmRSS of the crawler process, and of it plus its descendants (the fork server and
     the stage workers), every SAMPLE_EVERY seconds: (seconds since start, crawler, tree)."""
@@ -152,13 +140,8 @@ class RssSampler(threading.Thread):
             own = _rss_kib(self.root)
             if own is None:
                 break
-            parents = _parents()
-            tree, grew = {self.root}, True
-            while grew:
-                extra = {pid for pid, ppid in parents.items() if ppid in tree and pid not in tree}
-                tree |= extra
-                grew = bool(extra)
-            total = own + sum(_rss_kib(pid) or 0 for pid in tree - {self.root})
+            below = tree(self.root, process_table()) - {self.root}
+            total = own + sum(_rss_kib(pid) or 0 for pid in below)
             self.samples.append((time.perf_counter() - self.started, own, total))
             if self.done.wait(SAMPLE_EVERY):
                 break

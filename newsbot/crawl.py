@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from newsbot.config import Source, load_sources, select_sources
@@ -94,6 +94,24 @@ def tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+
+
+def run_to_end(
+    process: CrawlerProcess, crawlers: dict[str, Crawler]
+) -> tuple[list[SourceReport], bool]:
+    """Run the process's crawls until they end: each source's report, and whether the
+    crawl was interrupted (Ctrl-C, or a shutdown signal that closed a source)."""
+    tune_gc()
+    interrupted = False
+    try:
+        process.start()
+    except KeyboardInterrupt:
+        interrupted = True
+    reports = [
+        SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
+        for name, crawler in crawlers.items()
+    ]
+    return reports, interrupted or any(r.finish_reason == "shutdown" for r in reports)
 
 
 def locked_message(skipped: dict[str, str], *, waited: float = 0.0) -> str:
@@ -225,20 +243,11 @@ def _crawl_locked(
         process.crawl(crawler, sources=str(sources_file), source=source.name)
         crawlers[source.name] = crawler
     progress.attach(crawlers)
-    tune_gc()
-    interrupted = False
     try:
-        process.start()
-    except KeyboardInterrupt:
-        interrupted = True
+        reports, interrupted = run_to_end(process, crawlers)
     finally:
         progress.stop()
-    reports = [
-        SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
-        for name, crawler in crawlers.items()
-    ]
     report = CrawlReport(run_id, database_url, reports)
-    interrupted = interrupted or any(s.finish_reason == "shutdown" for s in reports)
     status = "interrupted" if interrupted else ("failed" if report.failed else "finished")
     reason = "; ".join(f"{s.name}: {s.failure}" for s in report.failed) or "finished"
     with connect(database_url) as conn:

@@ -32,7 +32,7 @@ from twisted.internet.task import LoopingCall
 
 from newsbot import frontier
 from newsbot.config import load_sources, select_sources
-from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings, tune_gc
+from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings, run_to_end
 from newsbot.frontier.components import distributed_settings
 from newsbot.locks import SourceLocks
 from newsbot.progress import Progress
@@ -123,21 +123,12 @@ def run_worker(
     from twisted.internet import reactor
 
     reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
-    tune_gc()
-    interrupted = False
     try:
-        process.start()
-    except KeyboardInterrupt:
-        interrupted = True
+        reports, interrupted = run_to_end(process, crawlers)
     finally:
         display.stop()
         coordinator.finish()
         locks.close()
-    reports = [
-        SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
-        for name, crawler in crawlers.items()
-    ]
-    interrupted = interrupted or any(r.finish_reason == "shutdown" for r in reports)
     return WorkerReport(front.worker_id, coordinator.rounds, reports, interrupted)
 
 
