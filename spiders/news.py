@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -75,6 +75,8 @@ class NewsSpider(scrapy.Spider):
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
         self._hints: dict[str, Hints] = {}
         self._article_pages = 0
+        #: the limit that stopped this source, once one has
+        self._stopped: str | None = None
         self._feeds_seen: set[str] = set()
         #: sitemap indexes seen (no conditional requests for them, see parse_feed)
         self.sitemap_indexes: set[str] = set()
@@ -148,9 +150,23 @@ class NewsSpider(scrapy.Spider):
             )
 
     def _stop(self, reason: str) -> None:
-        if self.crawler.engine is not None and self.crawler.engine.spider is self:
-            self.logger.info("source %s: stopping, %s reached", self.source.name, reason)
-            self.crawler.engine.close_spider(self, reason)
+        """Stop the source at a limit (max_pages, max_duration), now.
+
+        Requests waiting in the downloader for their turn (download_delay, concurrency)
+        would all be fetched before Scrapy closes the spider: 16 of them at a 1 s delay
+        overshoot the limit by 16 s. They are dropped; the downloads under way finish
+        and their pages are stored.
+        """
+        engine = self.crawler.engine
+        if engine is None or engine.spider is not self or self._stopped:
+            return
+        self._stopped = reason
+        self.logger.info("source %s: stopping, %s reached", self.source.name, reason)
+        for slot in engine.downloader.slots.values():
+            while slot.queue:
+                _request, waiting = slot.queue.popleft()
+                waiting.errback(Failure(IgnoreRequest(f"source stopped: {reason}")))
+        engine.close_spider(self, reason)
 
     def _listing_meta(self) -> dict[str, Any]:
         """render_js = "all" renders listing pages too; true renders article pages only."""
@@ -176,6 +192,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def entry_failed(self, failure: Failure) -> None:
+        if self._stopped and failure.check(IgnoreRequest):
+            return  # dropped unfetched: the source reached a limit
         request = failure.request  # type: ignore[attr-defined]
         self._inc("newsbot/entry_points/failed")
         self.logger.error(
@@ -399,7 +417,8 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
         self._article_pages += 1
         if self.source.max_pages and self._article_pages > self.source.max_pages:
-            raise CloseSpider("max_pages")
+            self._stop("max_pages")
+            return
         hints = self._hints.pop(response.request.url if response.request else "", hints)
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (

@@ -97,6 +97,46 @@ def test_max_pages_stops_one_source_cleanly(
     assert run["counters"]["dailywire"]["finish_reason"] == "max_pages"
 
 
+def test_max_duration_stops_one_source_cleanly(
+    db: psycopg.Connection, database_url: str, web: tuple[dict, dict[str, str]], tmp_path: Path
+) -> None:
+    """A source paced at one request a second cannot fetch its 45 articles in 3 s: it stops
+    there, says why, and the other source still finishes."""
+    _sites, bases = web
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        f'[[sources]]\nname = "dailywire"\nsitemaps = ["{bases["dailywire"]}/sitemap.xml"]\n'
+        "max_duration = 3\ndownload_delay = 1\nconcurrency = 1\n\n"
+        f'[[sources]]\nname = "metronews"\nfeeds = ["{bases["metronews"]}/rss.xml"]\n'
+        "download_delay = 0\n"
+    )
+    result = newsbot(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--json",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        database_url=database_url,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    summary = json.loads(result.stdout)["sources"]
+    assert summary["dailywire"]["finish_reason"] == "max_duration"
+    assert summary["metronews"]["finish_reason"] == "finished"
+    # at one request a second, 3 s is 4 requests at most, and one under way: the queued
+    # ones are dropped, not fetched before the source closes
+    assert summary["dailywire"]["pages"] <= 5, summary["dailywire"]
+    counts = {
+        r["source"]: r["count"]
+        for r in db.execute("SELECT source, count(*) FROM articles GROUP BY source")
+    }
+    assert counts.get("dailywire", 0) < 45
+    assert counts["metronews"] == 45
+    run = db.execute("SELECT status, counters FROM crawl_runs").fetchone()
+    assert run["status"] == "finished"
+    assert run["counters"]["dailywire"]["finish_reason"] == "max_duration"
+
+
 def test_max_age_days_skips_old_entries_before_fetching(
     db: psycopg.Connection, database_url: str, web: tuple[dict, dict[str, str]], tmp_path: Path
 ) -> None:
