@@ -25,6 +25,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from newsbot import sites
@@ -166,7 +167,7 @@ class NewsSpider(scrapy.Spider):
             while slot.queue:
                 _request, waiting = slot.queue.popleft()
                 waiting.errback(Failure(IgnoreRequest(f"source stopped: {reason}")))
-        engine.close_spider(self, reason)
+        deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _listing_meta(self) -> dict[str, Any]:
         """render_js = "all" renders listing pages too; true renders article pages only."""
