@@ -31,13 +31,12 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from newsbot import frontier
-from newsbot.config import load_sources, select_sources
 from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings, run_to_end
 from newsbot.frontier.components import distributed_settings
+from newsbot.frontier.setup import open_shared
 from newsbot.locks import SourceLocks
 from newsbot.progress import Progress
-from newsbot.storage import connect, resolve_database_url, upgrade
-from newsbot.storage.articles import ensure_sources
+from newsbot.storage import connect
 from newsbot.storage.runs import add_counters, finish_run
 
 logger = logging.getLogger(__name__)
@@ -69,13 +68,13 @@ def run_worker(
     progress: str = "off",
 ) -> WorkerReport:
     """Work on the shared frontier until stopped (or idle for `until_idle` seconds)."""
-    sources = select_sources(load_sources(sources_file), list(names), sources_file)
-    url = frontier.redis_url(redis_url)
-    front = frontier.Frontier(frontier.connect(url))
-    database_url = resolve_database_url(database_url)
-    with connect(database_url) as conn:
-        upgrade(conn)
-        ensure_sources(conn, sources)
+    shared = open_shared(sources_file, names, database_url, redis_url)
+    sources, front, url, database_url = (
+        shared.sources,
+        shared.front,
+        shared.redis_url,
+        shared.database_url,
+    )
 
     from spiders.news import NewsSpider
 

@@ -11,10 +11,10 @@ from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import EXIT_LOCKED, NewsbotError
 
 if TYPE_CHECKING:
-    from newsbot.crawl import CrawlReport
+    from newsbot.crawl import CrawlReport, SourceReport
 
 
-def _seconds(text: str) -> float:
+def seconds_arg(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -24,33 +24,25 @@ def _seconds(text: str) -> float:
     return value
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    crawl = commands.add_parser("crawl", help="crawl sources into the database")
-    crawl.add_argument("--sources", required=True, metavar="FILE", help="sources file (TOML)")
-    crawl.add_argument("names", nargs="*", metavar="NAME", help="sources to crawl (default: all)")
-    crawl.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    crawl.add_argument("--log-file", metavar="FILE", help="write the crawl log to FILE")
-    crawl.add_argument(
+def add_crawl_options(parser: argparse.ArgumentParser, *, what: str) -> None:
+    """The options every crawling command takes (`newsbot crawl`, `newsbot worker`)."""
+    parser.add_argument("--sources", required=True, metavar="FILE", help="sources file (TOML)")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"{what} (default: all)")
+    parser.add_argument(
+        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+    )
+    parser.add_argument("--log-file", metavar="FILE", help="write the crawl log to FILE")
+    parser.add_argument(
         "--json", action="store_true", help="print a JSON summary on stdout at the end"
     )
-    crawl.add_argument(
-        "--wait",
-        nargs="?",
-        type=_seconds,
-        const=float("inf"),
-        default=0.0,
-        metavar="SECONDS",
-        help="when another crawl holds a source, wait for it (at most SECONDS; "
-        "no value: as long as it takes) instead of skipping it with exit code 4",
-    )
-    crawl.add_argument(
+    parser.add_argument(
         "--progress",
         choices=["auto", "rich", "plain", "off"],
         default="auto",
         help="live progress on stderr: a table on a terminal, else a line per source "
         "every 30 s (NEWSBOT_PROGRESS_INTERVAL); default auto",
     )
-    crawl.add_argument(
+    parser.add_argument(
         "-s",
         "--set",
         action="append",
@@ -58,10 +50,25 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="override a Scrapy setting, e.g. -s CLOSESPIDER_PAGECOUNT=100",
     )
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    crawl = commands.add_parser("crawl", help="crawl sources into the database")
+    add_crawl_options(crawl, what="sources to crawl")
+    crawl.add_argument(
+        "--wait",
+        nargs="?",
+        type=seconds_arg,
+        const=float("inf"),
+        default=0.0,
+        metavar="SECONDS",
+        help="when another crawl holds a source, wait for it (at most SECONDS; "
+        "no value: as long as it takes) instead of skipping it with exit code 4",
+    )
     crawl.set_defaults(run=run)
 
 
-def _parse_overrides(pairs: list[str]) -> dict[str, Any]:
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -71,28 +78,30 @@ def _parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
+def source_row(s: SourceReport) -> dict[str, Any]:
+    """One source's part of a `--json` summary (crawl and worker alike)."""
+    return {
+        "pages": s.count("downloader/response_count"),
+        "articles_new": s.count("newsbot/store/new"),
+        "articles_updated": s.count("newsbot/store/updated"),
+        "articles_unchanged": s.count("newsbot/store/unchanged"),
+        "reposts": s.count("newsbot/store/reposts"),
+        # kept in the local spool while the database was away (stored when it came
+        # back: articles_new/updated count them then), and still waiting
+        "articles_spooled": s.count("newsbot/store/spooled"),
+        "spool_pending": s.count("newsbot/store/spool_pending"),
+        "dropped": s.dropped,
+        "errors": s.count("log_count/ERROR"),
+        "finish_reason": s.finish_reason,
+        "failure": s.failure,
+    }
+
+
 def summarize(report: CrawlReport) -> dict[str, Any]:
     """The `--json` summary of a crawl."""
     return {
         "run_id": report.run_id,
-        "sources": {
-            s.name: {
-                "pages": s.count("downloader/response_count"),
-                "articles_new": s.count("newsbot/store/new"),
-                "articles_updated": s.count("newsbot/store/updated"),
-                "articles_unchanged": s.count("newsbot/store/unchanged"),
-                "reposts": s.count("newsbot/store/reposts"),
-                # kept in the local spool while the database was away (stored when it
-                # came back: articles_new/updated count them then), and still waiting
-                "articles_spooled": s.count("newsbot/store/spooled"),
-                "spool_pending": s.count("newsbot/store/spool_pending"),
-                "dropped": s.dropped,
-                "errors": s.count("log_count/ERROR"),
-                "finish_reason": s.finish_reason,
-                "failure": s.failure,
-            }
-            for s in report.sources
-        },
+        "sources": {s.name: source_row(s) for s in report.sources},
         "skipped": report.skipped,
     }
 
@@ -121,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         args.names,
         log_level=args.log_level,
         log_file=args.log_file,
-        overrides=_parse_overrides(args.set),
+        overrides=parse_overrides(args.set),
         wait=args.wait,
         progress=args.progress,
     )

@@ -208,6 +208,29 @@ def _base_url(host: str, port: int) -> str:
 
 
 @contextmanager
+def serving(servers: Mapping[str, socketserver.BaseServer], label: str) -> Iterator[None]:
+    """Each server in a thread of its own while the block runs; then each is shut down
+    and its thread joined (closing the sockets is the caller's)."""
+    running: list[tuple[socketserver.BaseServer, threading.Thread]] = []
+    try:
+        for name, srv in servers.items():
+            thread = threading.Thread(
+                target=srv.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"{label}-{name}",
+                daemon=True,
+            )
+            thread.start()
+            running.append((srv, thread))
+        yield
+    finally:
+        for srv, _ in running:
+            srv.shutdown()
+        for _, thread in running:
+            thread.join()
+
+
+@contextmanager
 def serve_sites(
     roots: Mapping[str, Path],
     *,
@@ -224,7 +247,6 @@ def serve_sites(
     their request threads joined and their sockets closed.
     """
     servers: dict[str, _SiteServer] = {}
-    running: list[tuple[_SiteServer, threading.Thread]] = []
     try:
         for name, root in roots.items():
             servers[name] = _SiteServer(host, Path(root))
@@ -233,20 +255,8 @@ def serve_sites(
             srv.bases = dict(bases)
             srv.name = name
             srv.log = log
-        for name, srv in servers.items():
-            thread = threading.Thread(
-                target=srv.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"newsbot-demo-{name}",
-                daemon=True,
-            )
-            thread.start()
-            running.append((srv, thread))
-        yield dict(bases)
+        with serving(servers, "newsbot-demo"):
+            yield dict(bases)
     finally:
-        for srv, _ in running:
-            srv.shutdown()
-        for _, thread in running:
-            thread.join()
         for srv in servers.values():
             srv.server_close()

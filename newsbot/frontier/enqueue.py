@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsbot import frontier
-from newsbot.config import load_sources, select_sources
 from newsbot.frontier.components import ROUND, MarkingPriorityQueue, escaped_key
+from newsbot.frontier.setup import open_shared
 from newsbot.locks import DISTRIBUTED_COMMAND
-from newsbot.storage import connect, resolve_database_url, upgrade
-from newsbot.storage.articles import ensure_sources
+from newsbot.storage import connect
 from newsbot.storage.runs import join_run, start_run
 
 
@@ -43,13 +42,9 @@ def enqueue(
 
     from spiders.news import NewsSpider
 
-    sources = select_sources(load_sources(sources_file), list(names), sources_file)
-    url = frontier.redis_url(redis_url)
-    front = frontier.Frontier(frontier.connect(url))
-    database_url = resolve_database_url(database_url)
-    with connect(database_url) as conn:
-        upgrade(conn)
-        ensure_sources(conn, sources)
+    shared = open_shared(sources_file, names, database_url, redis_url)
+    sources, front, url = shared.sources, shared.front, shared.redis_url
+    with connect(shared.database_url) as conn:
         current = front.current_round()
         joined = (
             current is not None

@@ -43,6 +43,7 @@ from newsbot.demo.webserver import (
     _SiteHandler,
     _SiteServer,
     fill_bytes,
+    serving,
 )
 
 __all__ = ["PERMANENT", "TRANSIENT", "FaultPlan", "FaultyWeb"]
@@ -193,7 +194,6 @@ class FaultyWeb:
     def serve(self, *, host: str = "127.0.0.1") -> Iterator[dict[str, str]]:
         """Serve every site on its own free port; yield ``{name: base_url}``."""
         servers: dict[str, _FaultyServer] = {}
-        threads: list[threading.Thread] = []
         if self.log_path is not None:
             self._log = self.log_path.open("w", encoding="utf-8", buffering=1 << 16)
             self._log.write("seconds\tsite\tmethod\tpath\tattempt\tfault\tstatus\n")
@@ -203,23 +203,10 @@ class FaultyWeb:
             bases = {name: _base_url(host, srv.server_port) for name, srv in servers.items()}
             for srv in servers.values():
                 srv.bases = dict(bases)
-            for name, srv in servers.items():
-                thread = threading.Thread(
-                    target=srv.serve_forever,
-                    kwargs={"poll_interval": 0.05},
-                    name=f"faultyweb-{name}",
-                    daemon=True,
-                )
-                thread.start()
-                threads.append(thread)
-            self.started = time.monotonic()
-            yield bases
+            with serving(servers, "faultyweb"):
+                self.started = time.monotonic()
+                yield bases
         finally:
-            for srv in servers.values():
-                srv.stopping.set()
-                srv.shutdown()
-            for thread in threads:
-                thread.join()
             for srv in servers.values():
                 srv.server_close()
             if self._log is not None:
@@ -235,6 +222,10 @@ class _FaultyServer(_SiteServer):
         self.name = name
         self.web = web
         self.stopping = threading.Event()
+
+    def shutdown(self) -> None:
+        self.stopping.set()  # a slow drip in progress ends now, not after its last piece
+        super().shutdown()
 
 
 class _FaultyHandler(_SiteHandler):
