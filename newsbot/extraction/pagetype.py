@@ -119,6 +119,16 @@ _BLOCKISH = _HEADINGS | {
     "tr",
 }
 _WORD = re.compile(r"\w+")
+#: a paragraph shorter than this is a caption, a date line, a button
+PROSE_MIN_LINE = 40
+#: a run of paragraphs this long, outside teasers, is an article's body ...
+PROSE_RUN = 1500
+#: ... unless the teasers hold more than twice as much text
+PROSE_RUN_OVER_TEASERS = 0.5
+#: paragraphs adding up to this much (and 3x the teasers' text) on a page its
+#: publisher calls an article: an article laid out in many boxes
+PROSE_TOTAL = 5000
+PROSE_TOTAL_OVER_TEASERS = 3
 _LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 
 
@@ -200,6 +210,8 @@ class _Teasers:
     #: characters in teaser units, bare link lines counted at half weight
     chars: float = 0.0
     texts: tuple[str, ...] = ()
+    #: the teaser units themselves (their text is not the page's own)
+    units: tuple[etree._Element, ...] = ()
 
 
 def _teasers(body: etree._Element) -> _Teasers:
@@ -223,6 +235,7 @@ def _teasers(body: etree._Element) -> _Teasers:
         units.setdefault(unit, a)
     out = _Teasers()
     texts: list[str] = []
+    kept: list[etree._Element] = []
     for unit, a in units.items():
         text = _text(unit)
         if len(text) > 1200:
@@ -243,8 +256,59 @@ def _teasers(body: etree._Element) -> _Teasers:
         out.count += 1
         out.chars += len(text) * (0.5 if bare else 1.0)
         texts.append(_WS.sub(" ", text))
+        kept.append(unit)
     out.texts = tuple(texts)
+    out.units = tuple(kept)
     return out
+
+
+@dataclass
+class _Prose:
+    #: characters in the page's longest run of paragraphs (under one parent)
+    run: int = 0
+    #: characters in all its paragraphs outside teasers and furniture
+    total: int = 0
+
+
+def _prose(body: etree._Element, teasers: tuple[etree._Element, ...]) -> _Prose:
+    """The page's own paragraphs, read from the page (the body extractor may miss them).
+
+    Paragraphs are `p` elements of real sentences (mostly not link text) outside
+    teaser units and site furniture. A listing's snippets each sit in their own
+    teaser; an article's paragraphs sit side by side (one long run), or, on pages
+    built from widgets, in many boxes that still add up to a long text.
+    """
+    runs: dict[etree._Element, int] = {}
+    for p in body.iter("p"):
+        line = _own_inline_text(p)
+        if len(line) < PROSE_MIN_LINE:
+            continue
+        linked = sum(len(_text(a)) for a in p.iter("a"))
+        parent = p.getparent()
+        if linked > 0.5 * len(line) or parent is None:
+            continue
+        runs[parent] = runs.get(parent, 0) + len(line)
+    skip = set(teasers)
+    out = _Prose()
+    for parent, chars in runs.items():
+        if parent in skip or any(a in skip for a in parent.iterancestors()):
+            continue
+        if not _in_furniture(parent):
+            out.total += chars
+            out.run = max(out.run, chars)
+    return out
+
+
+def _article_prose(prose: _Prose, teasers: _Teasers, is_article: bool) -> bool:
+    """The page's own paragraphs make an article whatever teasers sit around it."""
+    if prose.run >= PROSE_RUN and prose.run >= PROSE_RUN_OVER_TEASERS * teasers.chars:
+        return True
+    # split over widgets: trust it when the publisher calls the page an article
+    return (
+        is_article
+        and prose.total >= PROSE_TOTAL
+        and prose.total >= PROSE_TOTAL_OVER_TEASERS * teasers.chars
+    )
 
 
 def _text_before(unit: etree._Element, a: etree._Element) -> str:
@@ -364,7 +428,11 @@ def classify(
         else:
             listing = (teasers.count >= 3 or own < 200) and teasers.chars >= 1.5 * own
         if listing:
-            return PageType(LISTING, reason)
+            # the body extractor may have missed the article (its text then looks like
+            # nothing beside the related-post teasers): ask the page itself
+            prose = _prose(body, teasers.units)
+            if not _article_prose(prose, teasers, is_article):
+                return PageType(LISTING, f"{reason}, {prose.run} in its longest run of paragraphs")
     if main_chars < MIN_TEXT_CHARS:
         return _empty(main_chars)
     return PageType()
