@@ -6,6 +6,8 @@ The fixtures are small pages written for these tests (no copied pages).
 
 from __future__ import annotations
 
+import pytest
+
 from newsbot.extraction import extract_page
 from newsbot.extraction.html import parse
 from newsbot.extraction.pagetype import classify
@@ -105,3 +107,69 @@ def test_short_post_is_an_article() -> None:
 def test_listing_of_teasers_is_a_listing() -> None:
     html = _page("<h1>News</h1>" + _teasers(12))
     assert _kind(html, "https://courier.example/news/") == "listing"
+
+
+def _post_excerpts(n: int) -> str:
+    """A few posts shown in full or in part, as archive pages show them."""
+    return "".join(
+        f"<div class='post'><h2>Post {i} on the tram</h2>{_paragraphs(2)}</div>" for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    ("canonical", "why"),
+    [
+        ("https://courier.example/tag/trams/", "tag archive"),
+        ("https://courier.example/category/city/", "category page"),
+        ("https://courier.blogspot.com/2024/05/", "Blogger month archive"),
+        ("https://courier.blogspot.com/search/label/trams", "Blogger label page"),
+        ("https://courier.example/?s=tram", "search results"),
+        ("https://courier.example/news/page/3/", "a later page of a listing"),
+    ],
+)
+def test_listing_urls_are_listings(canonical: str, why: str) -> None:
+    """Archives that show whole posts look like articles but for their own URL."""
+    html = _page(
+        "<h1>Trams</h1>" + _post_excerpts(2),
+        f'<link rel="canonical" href="{canonical}">',
+        title="Trams",
+    )
+    assert _kind(html, canonical) == "listing", why
+
+
+def test_an_article_marked_as_one_is_not_a_listing_for_its_url() -> None:
+    head = (
+        '<link rel="canonical" href="https://courier.example/category/city/tram-line">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tram"}</script>'
+    )
+    html = _page("<article><h1>The tram line goes north</h1>" + _paragraphs(6) + "</article>", head)
+    assert _kind(html) == "article"
+
+
+def test_product_page_is_not_an_article() -> None:
+    head = '<meta property="og:type" content="product">'
+    html = _page(
+        "<h1>Tram model, 1:87</h1>" + _paragraphs(3) + "<p>$24.99</p><button>Add to cart</button>",
+        head,
+    )
+    assert _kind(html, "https://shop.example/products/tram-model") == "listing"
+
+
+def test_shop_page_with_cart_buttons_is_not_an_article() -> None:
+    tiles = "".join(
+        f"<div class='tile'><h3>Tram model {i}</h3><p>{SENTENCE}</p>"
+        f"<span>$2{i}.00</span><button>Add to cart</button></div>"
+        for i in range(4)
+    )
+    html = _page("<h1>Tram models</h1>" + tiles)
+    assert _kind(html, "https://shop.example/models") == "listing"
+
+
+def test_forum_thread_is_not_an_article() -> None:
+    head = (
+        '<script type="application/ld+json">'
+        '{"@type": "DiscussionForumPosting", "headline": "Tram line?"}</script>'
+    )
+    posts = "".join(f"<div class='post'><p>{SENTENCE}</p></div>" for _ in range(5))
+    html = _page("<h1>Tram line?</h1>" + posts, head)
+    assert _kind(html, "https://forum.example/t/tram-line/123") == "listing"

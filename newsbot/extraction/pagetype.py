@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -130,6 +131,35 @@ PROSE_RUN_OVER_TEASERS = 0.5
 PROSE_TOTAL = 5000
 PROSE_TOTAL_OVER_TEASERS = 3
 _LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
+
+
+#: JSON-LD types a publisher gives pages that are not articles: a shop's product or
+#: category page, search results, a forum thread or Q&A page
+_OTHER_SCHEMA = {
+    "product": "product page",
+    "productgroup": "product page",
+    "offercatalog": "shop category",
+    "collectionpage": "collection page",
+    "searchresultspage": "search results",
+    "discussionforumposting": "forum thread",
+    "qapage": "question and answer page",
+}
+#: the page's own URL (canonical / og:url) names a listing: a tag, category or
+#: label archive, a search, a later page of a listing, a date archive (/2024/05/)
+_LISTING_URL = re.compile(
+    r"/(?:tags?|category|categories|product-category|labels?|search/label)/"
+    r"|/page/\d+/?$|/search/?$|^/(?:19|20)\d\d/(?:[01]?\d/)?(?:[0-3]?\d/)?$",
+    re.IGNORECASE,
+)
+_LISTING_QUERY = re.compile(r"(?:^|&)(?:s|q|query|search|paged?|updated-max)=", re.IGNORECASE)
+#: shop buttons ("add to cart"); two on one page: a product or category page
+_CART = re.compile(
+    r"\badd to (?:cart|bag|basket|trolley)\b|\bin den (?:warenkorb|einkaufswagen)\b"
+    r"|\bajouter au panier\b|\ba[ñn]adir al (?:carrito|cesta)\b|\baggiungi al carrello\b"
+    r"|\bв корзину\b|\bдо кошика\b",
+    re.IGNORECASE,
+)
+CART_BUTTONS = 2
 
 
 @dataclass
@@ -337,6 +367,45 @@ def _schema(jsonld_types: set[str], og_type: str | None) -> tuple[bool, bool]:
     return article, listing
 
 
+def _page_url(tree: etree._Element) -> str:
+    """The page's own URL as it states it (classify is not given the fetched URL)."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            return (link.get("href") or "").strip()
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url":
+            return (meta.get("content") or "").strip()
+    return ""
+
+
+def _declared_other(
+    tree: etree._Element, body: etree._Element, jsonld_types: set[str], og_type: str | None
+) -> str:
+    """Why the page is plainly not an article, from what it says it is ("" if it is not).
+
+    A publisher that marks the page as an article (JSON-LD) is believed: its URL or a
+    shop button beside it does not make it a listing.
+    """
+    if jsonld_types & ARTICLE_TYPES:
+        return ""
+    og = (og_type or "").strip().lower()
+    if og.startswith("product"):
+        return f"product page (og:type {og})"
+    for kind in sorted(jsonld_types & _OTHER_SCHEMA.keys()):
+        return f"{_OTHER_SCHEMA[kind]} (schema.org {kind})"
+    url = urlsplit(_page_url(tree))
+    if _LISTING_URL.search(url.path) or _LISTING_QUERY.search(url.query):
+        return f"listing URL {url.path}{'?' + url.query if url.query else ''}"[:120]
+    buttons = 0
+    for el in body.iter("button", "input"):
+        label = _text(el) if el.tag == "button" else (el.get("value") or "")
+        if label and len(label) < 60 and _CART.search(label):
+            buttons += 1
+            if buttons >= CART_BUTTONS:
+                return f"{buttons} shop buttons ({label[:40]})"
+    return ""
+
+
 def _running(blocks: list[Block], exclude: tuple[str, ...] = ()) -> list[str]:
     """Running text among the main blocks (no comments, headings, captions, link lists)."""
     out: list[str] = []
@@ -411,6 +480,9 @@ def classify(
             return PageType(LOGIN_WALL, f"{what} ({text} characters of text)")
 
     is_article, is_listing = _schema(jsonld_types, og_type)
+    other = _declared_other(tree, body, jsonld_types, og_type)
+    if other:
+        return PageType(LISTING, other)
     teasers = _teasers(body)
     if teasers.count >= 2:
         own_texts = _running(main, teasers.texts)
