@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -165,6 +166,12 @@ _NEGATIVE_SUB = re.compile(
 
 def _is_negative(tokens: list[str]) -> bool:
     """Class/id tokens say "furniture" (and nothing says "the article's text")."""
+    return _is_negative_tokens(tuple(tokens))
+
+
+@lru_cache(maxsize=8192)
+def _is_negative_tokens(tokens: tuple[str, ...]) -> bool:
+    """`_is_negative`, memoised: pages repeat the same class strings on many elements."""
     parts_all = [[p for p in _PARTS.split(t) if p] for t in tokens]
     for tok, parts in zip(tokens, parts_all, strict=True):
         if _POSITIVE_STRONG.match(tok) or (parts and _CONTENTISH.match(parts[-1])):
@@ -189,6 +196,12 @@ _NOT_SECTION_PART = re.compile(
 
 def _is_comment(tokens: list[str]) -> bool:
     """Class/id tokens of a reader-comment section (not a '12 comments' link or badge)."""
+    return _is_comment_tokens(tuple(tokens))
+
+
+@lru_cache(maxsize=8192)
+def _is_comment_tokens(tokens: tuple[str, ...]) -> bool:
+    """`_is_comment`, memoised per token tuple."""
     for tok in tokens:
         if _COMMENT_TOKEN.match(tok):
             return True
@@ -200,9 +213,15 @@ def _is_comment(tokens: list[str]) -> bool:
     return False
 
 
+def _squash(text: str) -> str:
+    """Whitespace runs → one space, ends stripped: `_WS.sub(" ", text).strip()`, but
+    str.split() (the same Unicode whitespace as `\\s`) is several times quicker."""
+    return " ".join(text.split())
+
+
 def _text(el: etree._Element) -> str:
     try:
-        return _WS.sub(" ", el.text_content()).strip()
+        return _squash(el.text_content())
     except (ValueError, AttributeError):
         return ""
 
@@ -210,7 +229,7 @@ def _text(el: etree._Element) -> str:
 def _link_chars(el: etree._Element) -> int:
     n = 0
     for a in el.iter("a"):
-        n += len(_WS.sub(" ", a.text_content()).strip())
+        n += len(_squash(a.text_content()))
     return n
 
 
@@ -222,13 +241,33 @@ ROOT_MARK = "data-nb-root"
 KEEP_MARK = "data-nb-keep"
 
 
-def _protected(el: etree._Element) -> bool:
-    """The article itself never gets pruned, whatever its classes say."""
+def _protected(el: etree._Element, guarded: set[etree._Element] | None = None) -> bool:
+    """The article itself never gets pruned, whatever its classes say.
+
+    `guarded` (from `_guarded`) holds the elements with an h1 or an articleBody inside:
+    one pass over the tree instead of two descendant searches per element.
+    """
     if el.tag in ("html", "body", "main", "article"):
         return True
     if el.get("itemprop", "").lower() == "articlebody":
         return True
+    if guarded is not None:
+        return el in guarded
     return el.find(".//h1") is not None or el.find(".//*[@itemprop='articleBody']") is not None
+
+
+def _guarded(root: etree._Element) -> set[etree._Element]:
+    """Elements under `root` holding an h1 or an itemprop="articleBody" element."""
+    out: set[etree._Element] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "h1" or el.get("itemprop") == "articleBody":
+            for a in el.iterancestors():
+                if a in out:
+                    break
+                out.add(a)
+    return out
 
 
 def _hidden(el: etree._Element) -> bool:
@@ -258,7 +297,10 @@ def _remove(el: etree._Element) -> None:
 _HARD_DROP = _DROP_TAGS - {"nav", "aside", "footer", "menu"}
 
 
-def _p_chars(el: etree._Element) -> int:
+def _p_chars(el: etree._Element, lengths: dict[etree._Element, int] | None = None) -> int:
+    """Characters of paragraph text under `el` (`lengths`: each <p>'s, computed once)."""
+    if lengths is not None:
+        return sum(lengths[p] for p in el.iter("p"))
     return sum(len(_text(p)) for p in el.iter("p"))
 
 
@@ -270,14 +312,18 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
     `by_class=False` only tags, forms and hidden elements go (used inside a comment
     section, whose every class mentions "comment").
     """
-    p_total = _p_chars(root) if by_class else 0
+    # the tree is only changed at the end, so per-<p> lengths and protected
+    # elements can be worked out once up front
+    p_lengths = {p: len(_text(p)) for p in root.iter("p")} if by_class else {}
+    p_total = sum(p_lengths.values())
+    guarded = _guarded(root) if by_class else set()
     comments: list[etree._Element] = []
     doomed: list[etree._Element] = []
 
     def big(el: etree._Element) -> bool:
         if p_total < 200:
             return False
-        n = _p_chars(el)
+        n = _p_chars(el, p_lengths)
         return n >= 200 and n > 0.4 * p_total
 
     stack = [root]
@@ -303,7 +349,7 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
                 continue
             # embedded posts (blockquote.twitter-tweet…) quote text the article relies on
             toks = _tokens(child) if by_class and tag != "blockquote" else []
-            if toks and not _protected(child):
+            if toks and not _protected(child, guarded):
                 if _is_comment(toks):
                     comments.append(child)
                     continue
@@ -427,6 +473,12 @@ def _class_weight(el: etree._Element) -> float:
     toks = _tokens(el)
     if not toks:
         return 0.0
+    return _tokens_weight(tuple(toks))
+
+
+@lru_cache(maxsize=8192)
+def _tokens_weight(toks: tuple[str, ...]) -> float:
+    """`_class_weight` of a token tuple, memoised."""
     weight = 0.0
     if any(_POSITIVE_STRONG.match(t) for t in toks):
         weight += 50
@@ -465,7 +517,7 @@ def _paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, str]]:
                 + (c.tail or "")
                 for c in el
             )
-            own = _WS.sub(" ", own).strip()
+            own = _squash(own)
             if own:
                 yield el, own
         else:
@@ -673,7 +725,7 @@ class _Emitter:
             elif ctag:
                 buf.append(child.text_content() if ctag != "img" else "")
                 if ctag == "a":
-                    links += len(_WS.sub(" ", child.text_content()).strip())
+                    links += len(_squash(child.text_content()))
                 else:
                     links += _link_chars(child)
             buf.append(child.tail or "")
