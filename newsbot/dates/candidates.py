@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -155,6 +156,24 @@ def _tokens(el: Any) -> str:
     return f"{cls} {ident}".lower()
 
 
+@lru_cache(maxsize=8192)
+def _byline_area(toks: str) -> bool:
+    """Class/id tokens of a visible date line; memoised (pages repeat class strings)."""
+    return _BYLINE_AREA.search(toks) is not None
+
+
+@lru_cache(maxsize=8192)
+def _weak_area(toks: str) -> bool:
+    """`_WEAK_AREA` found in the tokens, memoised."""
+    return _WEAK_AREA.search(toks) is not None
+
+
+@lru_cache(maxsize=8192)
+def _article_area(toks: str) -> bool:
+    """`_ARTICLE_AREA` found in the tokens, memoised."""
+    return _ARTICLE_AREA.search(toks) is not None
+
+
 def _area(el: Any) -> str:
     """'weak', 'article' or '' from the element and its ancestors (nearest wins)."""
     node = el
@@ -167,11 +186,11 @@ def _area(el: Any) -> str:
         if (node.get("itemtype") or "").lower().endswith("/comment"):
             return "weak"
         # (<footer class="entry-meta"> inside a post holds the post's own date)
-        if (tag in _WEAK_TAGS or (toks and _WEAK_AREA.search(toks))) and not (
-            tag == "footer" and toks and _ARTICLE_AREA.search(toks)
+        if (tag in _WEAK_TAGS or (toks and _weak_area(toks))) and not (
+            tag == "footer" and toks and _article_area(toks)
         ):
             return "weak"
-        if tag in _ARTICLE_TAGS or (toks and _ARTICLE_AREA.search(toks)):
+        if tag in _ARTICLE_TAGS or (toks and _article_area(toks)):
             return "article"
         node = node.getparent()
         depth += 1
@@ -477,7 +496,7 @@ def _tree_candidates(tree: Any, page_path: str = "") -> list[DateCandidate]:
             continue
         toks = _tokens(el)
         own = (el.text or "").strip()
-        by_class = bool(toks) and _BYLINE_AREA.search(toks) is not None
+        by_class = bool(toks) and _byline_area(toks)
         by_label = bool(own) and len(own) < 80 and _LABEL_RE.match(own) is not None
         if not (by_class or by_label):
             continue
