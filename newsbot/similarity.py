@@ -40,10 +40,16 @@ def anchors(body: str) -> list[int]:
         if paragraph and not is_credit_line(paragraph):
             words.extend(words_of(paragraph))
     found: set[int] = set()
+    blake2b = hashlib.blake2b
+    # a power-of-two SAMPLE divides a value iff it divides its last byte: most shingles
+    # then skip the int conversion (mask 0, never skipping, for any other SAMPLE)
+    mask = SAMPLE - 1 if SAMPLE <= 256 and SAMPLE & (SAMPLE - 1) == 0 else 0
     for i in range(max(0, len(words) - SHINGLE_WORDS + 1)):
-        digest = hashlib.blake2b(
+        digest = blake2b(
             " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"), digest_size=8
         ).digest()
+        if digest[-1] & mask:
+            continue
         value = int.from_bytes(digest, "big", signed=True)
         if value % SAMPLE == 0:
             found.add(value)
