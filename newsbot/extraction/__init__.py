@@ -22,6 +22,7 @@ from newsbot.extraction.html import header, parse, text_of
 from newsbot.extraction.language import detect, normalise
 from newsbot.extraction.metadata import Metadata, clean_authors, extract_metadata
 from newsbot.extraction.pagetype import PAGE_TYPES, classify
+from newsbot.extraction.second_opinion import prose_words
 from newsbot.items import Block, DateCandidate, Hints
 from newsbot.sites.base import SiteOverrides
 
@@ -49,6 +50,9 @@ class Extraction:
     page_type: str = "article"
     #: why a page is not an article (empty for articles)
     page_type_reason: str = ""
+    #: words in the page's `<p>` elements (how much prose the page holds), for the
+    #: boilerplate stage's second opinion (see extraction.second_opinion)
+    prose_words: int = 0
 
 
 @lru_cache(maxsize=512)
@@ -158,6 +162,8 @@ def extract_page(
     except Exception:  # a dates bug must not cost us the page's text
         result.date_candidates = []
 
+    with contextlib.suppress(Exception):
+        result.prose_words = prose_words(tree)
     forced = False
     try:
         doc = copy.deepcopy(tree)
