@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from newsbot import endmatter
 from newsbot.items import Block
 
 
@@ -279,6 +280,11 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
     credited: str | None = None
     title_key = _norm(title) if title else ""
     last_comment_ctx: str | None = None
+    body_end = endmatter.cut(blocks)
+    if len(body_end) < len(blocks):
+        kept_ids = {id(b) for b in body_end}
+        removed.extend((b.text, "end_matter") for b in blocks if id(b) not in kept_ids)
+        blocks = body_end
 
     for block in blocks:
         text = block.text.strip()

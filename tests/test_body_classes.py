@@ -193,3 +193,37 @@ def test_a_page_with_no_prose_at_all_is_still_dropped() -> None:
     with pytest.raises(PageRejected) as raised:
         process(page("<h1>Bus network expands</h1><div><img src='a.jpg'></div>"))
     assert raised.value.reason == "no_article_body"
+
+
+# ---------------------------------------------------------------- leaks
+
+
+@pytest.mark.parametrize(
+    "label, section",
+    [
+        ("About the Author", "Jane Roe covers transport for the City Times since 2015."),
+        ("You might also like", "Ten things to do in the harbour this weekend"),
+        ("Sponsored Content", "Discover the best holiday deals for families this winter."),
+        ("Disclaimer:", "This article is for information only and is not advice."),
+        ("Article Sources", "https://example.org/report-2024"),
+    ],
+)
+def test_end_matter_after_the_text_stays_out(label: str, section: str) -> None:
+    html = page(
+        f"<article><h1>Bus network expands</h1><p>{para(0, 3)}</p><p>{para(3, 3)}</p>"
+        f"<p>{para(6, 3)}</p><h3>{label}</h3><p>{section}</p></article>"
+    )
+    body = process(html).body
+    assert SENTENCES[8] in body
+    assert label.rstrip(":") not in body
+    assert section not in body
+
+
+def test_a_related_label_inside_the_text_cuts_nothing() -> None:
+    """ "Related:" and "Read more" also label links in the middle of an article."""
+    html = page(
+        f"<article><h1>Bus network expands</h1><p>{para(0, 3)}</p><p>{para(3, 3)}</p>"
+        f"<p>Related:</p><p>{para(6, 3)}</p><p>Read more</p><p>{para(9, 3)}</p></article>"
+    )
+    body = process(html).body
+    assert SENTENCES[8] in body and SENTENCES[11] in body
