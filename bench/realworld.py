@@ -152,6 +152,7 @@ def run_newsbot(html: str, url: str) -> dict[str, Any]:
         "title": article.title,
         "authors": article.authors,
         "day": day,
+        "by": article.body_by,
         "ms": ms,
     }
 
@@ -281,6 +282,9 @@ def report_types(ids: list[str], records: dict, answers: dict, systems: list[str
         reasons = Counter(answers[i][name].get("dropped") for i in articles)
         reasons.pop(None, None)
         print(f"\n{name}: articles dropped by reason: {dict(reasons.most_common()) or 'none'}")
+        seconds = Counter(answers[i][name].get("by") for i in ids if answers[i][name]["stored"])
+        if name == "newsbot":
+            print(f"newsbot: stored pages by body extractor: {dict(seconds.most_common())}")
         per_type: Counter = Counter()
         totals: Counter = Counter()
         for i in ids:

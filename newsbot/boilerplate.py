@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from newsbot import endmatter
 from newsbot.items import Block
 
 
@@ -149,6 +150,21 @@ _FURNITURE_PATTERNS = (
     r"^(?:share|tweet|pin|email|print)(?:\s*[|/•·]\s*(?:share|tweet|pin|email|print|whatsapp|facebook|twitter))+$",
     r"^advertisement$|^anzeige$|^publicité$|^publicidad$|^реклама$",
     r"^(?:skip to (?:main )?content|back to top|scroll to top)$",
+    # photo credits, gallery counters, embed chrome, reading-time and listen labels
+    r"^(?:photo|image|picture|foto|bild|photograph)(?: credit)?s?\s*:\s*.{0,120}$",
+    r"^\(?(?:photo|image)s?(?: by| courtesy of| via)?\b.{0,80}\b(?:getty images|shutterstock|"
+    r"istock(?:photo)?|reuters|ap photo|afp|unsplash|pexels|adobe stock)\)?\.?$",
+    r"^\d{1,3}\s*(?:/|of)\s*\d{1,3}$",
+    r"^view this post on (?:instagram|tiktok|facebook|x|twitter)$",
+    r"^a post shared by\b.{0,120}$",
+    r"^\d+\s*min(?:ute)?s?\.? read$|^reading time:?\s*\d+\s*min(?:ute)?s?\.?$",
+    r"^listen to (?:this|the) (?:article|story|post)\b.{0,60}$",
+    r"^table of contents$|^contents$|^inhalt(?:sverzeichnis)?$|^sommaire$",
+    # calls to action and the small print under them
+    r"^by (?:signing up|subscribing|clicking|submitting)\b.{0,300}$",
+    r"^(?:this (?:post|article|page|site) (?:may )?contains? affiliate links|"
+    r"we may earn (?:a )?(?:small )?commission)\b.{0,300}$",
+    r"^download (?:our|the) (?:free )?app\b.{0,100}$",
     # agency footers and contact lines
     r"^\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.{0,300}$",
     r"^.{0,250}\bcontributed (?:to )?(?:this|the) (?:report|story)\.?\)?$",
@@ -334,6 +350,11 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
     credited: str | None = None
     title_key = _norm(title) if title else ""
     last_comment_ctx: str | None = None
+    body_end = endmatter.cut(blocks)
+    if len(body_end) < len(blocks):
+        kept_ids = {id(b) for b in body_end}
+        removed.extend((b.text, "end_matter") for b in blocks if id(b) not in kept_ids)
+        blocks = body_end
 
     for block in blocks:
         text = block.text.strip()

@@ -133,6 +133,8 @@ class Article:
     image_url: str | None = None
     date_candidates: list[DateCandidate] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
+    #: words of prose (`<p>` text) on the whole page: how much the body may hold
+    prose_words: int = 0
 
     # --- dates stage ---
     published: PageDate | None = None
@@ -142,6 +144,9 @@ class Article:
     body: str | None = None
     credited_source: str | None = None
     comments: list[str] = field(default_factory=list)
+    #: which extractor's text the body is: "newsbot", or "trafilatura" when ours looked
+    #: like the wrong part of the page (extraction.second_opinion)
+    body_by: str | None = None
 
     # --- dedup stage ---
     content_hash: str | None = None

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from newsbot import boilerplate, dates, dedup, similarity
 from newsbot.errors import PageRejected
-from newsbot.extraction import extract_page
+from newsbot.extraction import extract_page, second_opinion
+from newsbot.extraction.pagetype import EMPTY
 from newsbot.items import Article
 
 #: pages shorter than this (characters of cleaned body) are not articles
@@ -45,6 +46,11 @@ def extract(article: Article) -> Article:
     article.image_url = result.image_url
     article.date_candidates = result.date_candidates
     article.blocks = result.blocks
+    article.prose_words = result.prose_words
+    if result.page_type == EMPTY and result.prose_words >= second_opinion.MIN_PROSE_WORDS:
+        # our blocks are near-empty but the page holds prose: the boilerplate stage asks
+        # a second extractor before the page is judged empty
+        return article
     if result.page_type != "article":
         # listings, error pages, login walls, near-empty pages: a counted drop (the
         # fields above stay filled in, for `newsbot extract` to show)
@@ -71,8 +77,19 @@ def strip_boilerplate(article: Article) -> Article:
         language=article.language,
     )
     article.body = cleaned.body
+    article.body_by = "newsbot"
     article.credited_source = cleaned.credited_source
     article.comments = cleaned.comments
+    if second_opinion.doubtful(article.body, article.prose_words, min_chars=MIN_BODY_CHARS):
+        other = boilerplate.clean(
+            second_opinion.trafilatura_blocks(article.html, article.url),
+            title=article.title,
+            language=article.language,
+        )
+        choice = second_opinion.choose(article.body or "", other.body)
+        if choice.by != "newsbot":
+            article.body, article.body_by = choice.body, choice.by
+            article.credited_source = cleaned.credited_source or other.credited_source
     if len(article.body or "") < MIN_BODY_CHARS:
         raise PageRejected("no_article_body", f"{len(article.body or '')} characters of text")
     if not article.title:

@@ -81,6 +81,7 @@ def _article_json(name: str, article: Any, dropped: str | None, candidates: bool
         "language": article.language,
         "lead": article.lead,
         "body": article.body,
+        "body_by": article.body_by,
         "canonical_url": article.canonical_url,
         "site_name": article.site_name,
         "section": article.section,

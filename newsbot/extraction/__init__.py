@@ -17,11 +17,13 @@ from lxml import etree
 from lxml.cssselect import CSSSelector
 
 from newsbot.dates import collect_candidates
-from newsbot.extraction.body import _remove, extract_blocks
+from newsbot.extraction.body import COMMENT_MARK, _remove, extract_blocks
 from newsbot.extraction.html import header, parse, text_of
 from newsbot.extraction.language import detect, normalise
 from newsbot.extraction.metadata import Metadata, clean_authors, extract_metadata
 from newsbot.extraction.pagetype import PAGE_TYPES, classify
+from newsbot.extraction.second_opinion import prose_words
+from newsbot.extraction.standfirst import lead_blocks
 from newsbot.items import Block, DateCandidate, Hints
 from newsbot.sites.base import SiteOverrides
 
@@ -49,6 +51,9 @@ class Extraction:
     page_type: str = "article"
     #: why a page is not an article (empty for articles)
     page_type_reason: str = ""
+    #: words in the page's `<p>` elements (how much prose the page holds), for the
+    #: boilerplate stage's second opinion (see extraction.second_opinion)
+    prose_words: int = 0
 
 
 @lru_cache(maxsize=512)
@@ -158,6 +163,8 @@ def extract_page(
     except Exception:  # a dates bug must not cost us the page's text
         result.date_candidates = []
 
+    with contextlib.suppress(Exception):
+        result.prose_words = prose_words(tree)
     forced = False
     try:
         doc = copy.deepcopy(tree)
@@ -166,6 +173,12 @@ def extract_page(
         result.blocks = extract_blocks(doc, article_body=meta.article_body, roots=roots)
     except Exception:
         result.blocks = []
+    if not forced:
+        try:  # the lead paragraph that the container choice left out, back on top
+            own = [b for b in result.blocks if COMMENT_MARK not in b.context]
+            result.blocks[:0] = lead_blocks(tree, own, result.title)
+        except Exception:
+            log.debug("standfirst search failed on %s", url, exc_info=True)
 
     try:
         kind = classify(
