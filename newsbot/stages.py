@@ -80,7 +80,10 @@ def strip_boilerplate(article: Article) -> Article:
     article.body_by = "newsbot"
     article.credited_source = cleaned.credited_source
     article.comments = cleaned.comments
-    if second_opinion.doubtful(article.body, article.prose_words, min_chars=MIN_BODY_CHARS):
+    forced = bool(article.overrides and article.overrides.body)  # the site named its body
+    if not forced and second_opinion.doubtful(
+        article.body, article.prose_words, min_chars=MIN_BODY_CHARS
+    ):
         other = boilerplate.clean(
             second_opinion.trafilatura_blocks(article.html, article.url),
             title=article.title,
