@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from newsbot.extraction.body import COMMENT_MARK
 from newsbot.items import Block
 
 #: a block that is only a section label of end matter (a heading, or a short line)
@@ -44,12 +45,11 @@ MAX_LABEL_CHARS = 60
 #: the label must come after this share of the text, and cut less than this share
 AFTER_SHARE = 0.5
 MAX_CUT_SHARE = 0.4
-_COMMENT_CONTEXT = "nb-comments"
 
 
 def cut(blocks: list[Block]) -> list[Block]:
     """The blocks without the end matter (reader comments, set apart later, stay)."""
-    own = [i for i, b in enumerate(blocks) if _COMMENT_CONTEXT not in b.context]
+    own = [i for i, b in enumerate(blocks) if COMMENT_MARK not in b.context]
     total = sum(len(blocks[i].text) for i in own)
     if not total:
         return blocks

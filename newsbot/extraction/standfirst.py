@@ -14,6 +14,7 @@ import re
 
 from lxml import etree
 
+from newsbot.extraction.html import text_of
 from newsbot.items import Block
 
 _WS = re.compile(r"\s+")
@@ -55,13 +56,6 @@ MAX_CHARS = 1500
 MAX_GAP_CHARS = 2500
 
 
-def _text(el: etree._Element) -> str:
-    try:
-        return _WS.sub(" ", el.text_content()).strip()
-    except (ValueError, AttributeError):
-        return ""
-
-
 def _key(text: str) -> str:
     return _WS.sub(" ", text).strip().casefold()
 
@@ -79,7 +73,7 @@ def _headline(body: etree._Element, title: str | None) -> etree._Element | None:
         return h1s[0] if len(h1s) == 1 else None
     want = _key(title)
     for h1 in h1s:
-        got = _key(_text(h1))
+        got = _key(text_of(h1))
         if got and (got == want or (len(got) >= 15 and (got in want or want in got))):
             return h1
     return None
@@ -104,7 +98,7 @@ def _furniture(el: etree._Element, stop: etree._Element) -> bool:
 def _prose(el: etree._Element, text: str) -> bool:
     if len(text) < 40:
         return False
-    links = sum(len(_text(a)) for a in el.iter("a"))
+    links = sum(len(text_of(a)) for a in el.iter("a"))
     if links > 0.3 * len(text):
         return False
     lead_class = bool(_LEAD_CLASS.search(_classes(el)))
@@ -135,7 +129,7 @@ def lead_blocks(tree: etree._Element, blocks: list[Block], title: str | None) ->
             continue
         if not started or el in inside_h1 or not isinstance(el.tag, str):
             continue
-        text = _text(el)
+        text = text_of(el)
         if not text:
             continue
         key = _key(text)
