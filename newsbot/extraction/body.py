@@ -559,6 +559,13 @@ def _score(body: etree._Element) -> tuple[etree._Element | None, dict]:
     return best, final
 
 
+#: an addition whose text is at most this share links, and at least PLAIN_SHARE long
+#: paragraphs like the article's, is more of the article (see _plain_addition)
+PLAIN_LINKS = 0.1
+PLAIN_SHARE = 0.25
+_LOOKAHEAD = 2
+
+
 def _good_p(p: etree._Element) -> int:
     """Characters of a paragraph that reads like article text (long, few links), else 0."""
     text = _text(p)
@@ -584,35 +591,58 @@ def _ascend(top: etree._Element, body: etree._Element) -> etree._Element:
     signatures = {_signature(p) for p in inside if _good_p(p)}
     if not signatures:
         return top
-    cur = top
+    cur = accepted = top
+    same_acc = other_acc = 0  # what the levels above `accepted` up to `cur` add
+    tries = 0
     climbs = 0  # steps that gathered more text (bare wrappers do not count)
     for _ in range(12):
         if climbs >= 4:
-            return cur
+            return accepted
         parent = cur.getparent()
         if parent is None or parent is body or parent.tag in ("body", "html"):
-            return cur
-        same = other = 0
+            return accepted
         new = [p for p in parent.iter("p") if p not in inside]
         for p in new:
             n = _good_p(p)
             if n and _signature(p) in signatures:
-                same += n
+                same_acc += n
             else:
-                other += len(_text(p))
+                other_acc += len(_text(p))
         for el in parent:
             if isinstance(el.tag, str) and el is not cur and el.find(".//p") is None:
-                other += len(_text(el))
-        if same == 0 and other == 0:
-            cur = parent
+                other_acc += len(_text(el))
+        inside.update(new)
+        cur = parent
+        if same_acc == 0 and other_acc == 0:
+            accepted = cur  # a bare wrapper
             continue
-        if same >= 200 and same >= 2 * other:
-            cur = parent
-            inside.update(new)
+        if same_acc >= 200 and (
+            same_acc >= 2 * other_acc or _plain_addition(accepted, cur, same_acc)
+        ):
+            accepted = cur
+            same_acc = other_acc = tries = 0
             climbs += 1
             continue
-        return cur
-    return cur
+        # a level may add a date line, a button or a sidebar before the level that
+        # gathers the rest of the article: judge a few levels together
+        tries += 1
+        if tries > _LOOKAHEAD:
+            return accepted
+    return accepted
+
+
+def _plain_addition(cur: etree._Element, parent: etree._Element, same: int) -> bool:
+    """The parent adds article-like prose with its lists and headings, and few links.
+
+    Guides and how-tos put half their text in lists, tables and headings: the long
+    paragraphs they add are then a minority of the added text, though all of it is the
+    article. Sidebars, teasers and menus are what bring links along.
+    """
+    added = len(_text(parent)) - len(_text(cur))
+    if added <= 0:
+        return False
+    links = _link_chars(parent) - _link_chars(cur)
+    return links < PLAIN_LINKS * added and same >= PLAIN_SHARE * added
 
 
 def _choose_roots(body: etree._Element) -> list[etree._Element]:
