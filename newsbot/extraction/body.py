@@ -304,6 +304,12 @@ def _p_chars(el: etree._Element, lengths: dict[etree._Element, int] | None = Non
     return sum(len(_text(p)) for p in el.iter("p"))
 
 
+#: never pruned for their class: embedded posts (blockquote.twitter-tweet…) quote text
+#: the article relies on, and a table's rows and cells carry styling classes
+#: ("font-utility-2", "hidden-xs") while whole tables are judged as tables
+_CLASS_BLIND = frozenset({"blockquote", "tr", "td", "th", "tbody", "thead", "tfoot"})
+
+
 def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Element]:
     """Drop furniture in place; return the reader-comment sections cut out of the tree.
 
@@ -347,8 +353,7 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
             if (soft and not big(child)) or (tag == "form" and len(child.findall(".//p")) < 3):
                 doomed.append(child)
                 continue
-            # embedded posts (blockquote.twitter-tweet…) quote text the article relies on
-            toks = _tokens(child) if by_class and tag != "blockquote" else []
+            toks = _tokens(child) if by_class and tag not in _CLASS_BLIND else []
             if toks and not _protected(child, guarded):
                 if _is_comment(toks):
                     comments.append(child)
