@@ -34,6 +34,10 @@ class Cleaned:
 #: figure captions are not the article's text (and are often repeated in it, or
 #: alt text twice over); measured on real pages, dropping them raises precision
 KEEP_CAPTIONS = False
+#: a block of a sentence or more (characters, so that CJK counts the same) inside a
+#: run of at least REPEAT_RUN repeated blocks is a copied passage
+REPEAT_CHARS = 40
+REPEAT_RUN = 3
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -397,9 +401,10 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
 
     # captions (and any block) repeated: keep the first, and drop a caption whose text
     # also appears as a longer block (e.g. image alt + figcaption, or caption in the text).
-    # A text that recurs as part of the article's structure stays: one that comes back
-    # three times or more (interview questions, section labels), or a repeat next to
-    # another repeat (a menu or table of sections repeated with variations).
+    # A short text that recurs as part of the article's structure stays: one that comes
+    # back three times or more (interview questions, section labels), or a repeat next to
+    # another repeat (a menu or table of sections repeated with variations), unless it
+    # is a sentence or more: tabs and responsive layouts render whole passages twice.
     keys = [_norm(b.text) for b in kept]
     counts = Counter(keys)
     first_seen: set[str] = set()
@@ -415,6 +420,20 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
             or (i + 1 < len(keys) and repeat[i + 1])
         )
 
+    # runs of consecutive repeats: a passage said again as a whole
+    run_len = [0] * len(keys)
+    start = 0
+    for i in range(len(keys) + 1):
+        if i == len(keys) or not repeat[i]:
+            for j in range(start, i):
+                run_len[j] = i - start
+            start = i + 1
+
+    def copied_run(i: int) -> bool:
+        """A sentence or more said again inside a long run of repeats: a copied passage
+        (a plan that repeats "warm up" lines among new ones is not)."""
+        return run_len[i] >= REPEAT_RUN and len(keys[i]) >= REPEAT_CHARS
+
     out: list[Block] = []
     seen: set[str] = set()
     for i, block in enumerate(kept):
@@ -422,6 +441,7 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         if key in seen and (
             block.kind == "caption"
             or (len(key) < 400 and block.kind not in ("h", "li") and not structural(i))
+            or copied_run(i)
         ):
             removed.append((block.text, "duplicate"))
             continue

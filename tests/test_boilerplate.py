@@ -243,3 +243,33 @@ def test_repeated_structure_stays_lone_repeats_go() -> None:
     q = "What inspired you to start cooking?"
     blocks = [p(q), p("My grandmother, mostly."), p(q), p("A trip to Lisbon."), p(q), p("Hunger.")]
     assert boilerplate.clean(blocks, title=None).body.split("\n\n").count(q) == 3
+
+
+def test_a_passage_rendered_twice_is_kept_once() -> None:
+    """Tabs and responsive layouts print the whole article (or a long part) again."""
+    passage = [
+        Block(text, kind, "entry-content", 0.0)
+        for text, kind in [
+            ("Remodelling a kitchen in the valley costs between 40 and 90 thousand.", "p"),
+            ("Costs by project", "h"),
+            ("Cosmetic updates such as paint and fixtures are the cheapest kind.", "li"),
+            ("Moving walls or plumbing needs permits and an engineer's drawings.", "li"),
+            ("Most owners spend about a tenth of the home's value on the work.", "p"),
+        ]
+    ]
+    c = boilerplate.clean(passage + passage + passage, title=None)
+    paragraphs = c.body.split("\n\n")
+    for block in passage:
+        if block.kind != "h":
+            assert paragraphs.count(block.text) == 1
+    # a plan that repeats its warm-up lines among new ones keeps every one of them
+    warm = Block("Warm up: ten minutes of easy jogging, then running drills.", "li", "", 0.0)
+    cool = Block("Cool down: ten minutes of easy jogging in zone two.", "li", "", 0.0)
+    plan = []
+    for week in range(4):
+        plan += [
+            warm,
+            Block(f"Week {week}: {week + 3} intervals of one mile at tempo.", "li"),
+            cool,
+        ]
+    assert boilerplate.clean(plan, title=None).body.split("\n\n").count(warm.text) == 4
