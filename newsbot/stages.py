@@ -12,6 +12,7 @@ from collections.abc import Callable
 from newsbot import boilerplate, dates, dedup, similarity
 from newsbot.errors import PageRejected
 from newsbot.extraction import extract_page, second_opinion
+from newsbot.extraction.html import text_size
 from newsbot.extraction.pagetype import EMPTY
 from newsbot.items import Article
 
@@ -93,7 +94,7 @@ def strip_boilerplate(article: Article) -> Article:
         if choice.by != "newsbot":
             article.body, article.body_by = choice.body, choice.by
             article.credited_source = cleaned.credited_source or other.credited_source
-    if len(article.body or "") < MIN_BODY_CHARS:
+    if text_size(article.body) < MIN_BODY_CHARS:  # a Han/kana character counts 3 times
         raise PageRejected("no_article_body", f"{len(article.body or '')} characters of text")
     if not article.title:
         raise PageRejected("no_title", article.url)

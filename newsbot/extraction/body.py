@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from newsbot.extraction.html import text_size
 from newsbot.items import Block
 
 # ---------------------------------------------------------------- vocabularies
@@ -110,7 +111,7 @@ _NEGATIVE = re.compile(
     r"rating|votes|lightbox|gallery|slideshow|carousel|teaser|teasers|more|readmore|"
     r"also|next|prev|previous|tools|utility|actions|print|email|mail|whatsapp|facebook|"
     r"twitter|pinterest|linkedin|reddit|telegram|comment|comments|disqus|respond|reply|"
-    r"cta|attribution|newsletter-signup)$"
+    r"cta|attribution|newsletter-signup|dialog|alertdialog)$"
 )
 #: whole tokens that mark the article's own text (score bonus, never pruned)
 _POSITIVE = re.compile(
@@ -298,10 +299,231 @@ _HARD_DROP = _DROP_TAGS - {"nav", "aside", "footer", "menu"}
 
 
 def _p_chars(el: etree._Element, lengths: dict[etree._Element, int] | None = None) -> int:
-    """Characters of paragraph text under `el` (`lengths`: each <p>'s, computed once)."""
+    """Size of paragraph text under `el` (`lengths`: each <p>'s, computed once)."""
     if lengths is not None:
         return sum(lengths[p] for p in el.iter("p"))
-    return sum(len(_text(p)) for p in el.iter("p"))
+    return sum(text_size(_text(p)) for p in el.iter("p"))
+
+
+#: a paragraph of running text is at least this long (html.text_size)
+GOOD_P = 80
+#: a run of paragraphs outside an element that is this share of the element's own
+#: longest run is a rival article: the element's class is then believed
+RIVAL_SHARE = 0.3
+#: the page's longest run of paragraphs (three or more) this long is its article
+LONG_RUN = 500
+#: ... and holds this share of all its paragraph text (not a modal's few paragraphs)
+LONG_RUN_SHARE = 0.25
+
+
+@dataclass
+class _Runs:
+    """Runs of running-text paragraphs: the `<p>` children of one parent, by parent."""
+
+    size: dict[etree._Element, int]
+    #: the parent of the longest run, when that run is an article's (`LONG_RUN`)
+    longest: etree._Element | None
+    #: parents whose run could be the article: two or more paragraphs, not inside
+    #: furniture (a drop tag, a hidden element, a furniture or comment class)
+    rivals: list[etree._Element]
+
+
+def _runs(root: etree._Element, lengths: dict[etree._Element, int]) -> _Runs:
+    """Runs of good paragraphs under `root` (one pass; `lengths` as in `_prune`)."""
+    size: dict[etree._Element, int] = {}
+    count: dict[etree._Element, int] = {}
+    for p, n in lengths.items():
+        parent = p.getparent()
+        if n < GOOD_P or parent is None or _link_chars(p) > 0.2 * n:
+            continue
+        size[parent] = size.get(parent, 0) + n
+        count[parent] = count.get(parent, 0) + 1
+    rivals = []
+    for parent, n in size.items():
+        if count[parent] < 2 or n < 300:
+            continue
+        chain = [parent, *parent.iterancestors()]
+        if not any(
+            (isinstance(a.tag, str) and a.tag in _DROP_TAGS)
+            or _hidden(a)
+            or (a.tag not in ("html", "body") and _furniture_class(a))
+            for a in chain
+        ):
+            rivals.append(parent)
+    longest = max(size, key=size.__getitem__) if size else None
+    if longest is not None and (
+        count[longest] < 3
+        or size[longest] < LONG_RUN
+        or size[longest] < LONG_RUN_SHARE * sum(lengths.values())
+    ):
+        longest = None
+    return _Runs(size, longest, rivals)
+
+
+def _furniture_class(el: etree._Element) -> bool:
+    toks = _tokens(el)
+    return bool(toks) and (_is_comment(toks) or _is_negative(toks))
+
+
+def _inside(el: etree._Element, root: etree._Element) -> bool:
+    """`el` is `root` or one of its descendants."""
+    if el is root:
+        return True
+    return any(a is root for a in el.iterancestors())
+
+
+_MORE_LABEL = re.compile(
+    r"^\W*(?:(?:read|show|see|view|load)\s+(?:the\s+)?(?:more|full|rest|entire|whole|all)\b"
+    r"|continue\s+reading|keep\s+reading|more|expand|weiterlesen|mehr\s+(?:lesen|anzeigen)"
+    r"|lire\s+la\s+suite|(?:lire|voir)\s+plus|leer\s+m[aá]s|seguir\s+leyendo|ver\s+m[aá]s"
+    r"|continua\s+a\s+leggere|leggi\s+(?:tutto|di\s+più)|читать\s+(?:далее|полностью)"
+    r"|читати\s+(?:далі|повністю)|показать\s+(?:полностью|ещё)|展开|阅读全文|続きを読む)",
+    re.IGNORECASE,
+)
+#: parts of class tokens of an article's folded rest ("read-more-content", "collapsed")
+_FOLD_PART = re.compile(
+    r"^(?:collapse|collapsed|collapsible|expand|expandable|expanded|more|readmore|"
+    r"showmore|truncated|truncate|clamp|clamped|fold|folded|rest|full|remainder)$"
+)
+#: parts of class tokens of an overlay or menu, hidden until opened (never article text)
+_OVERLAY_PART = re.compile(
+    r"^(?:modal|dialog|popup|pop|overlay|lightbox|drawer|menu|submenu|nav|navigation|"
+    r"dropdown|tooltip|popover|offcanvas|flyout|megamenu|search|login|signin|signup|"
+    r"newsletter|subscribe|cookie|consent|share|social)$"
+)
+
+
+def _folded_rest(el: etree._Element) -> bool:
+    """A hidden element holding the rest of the article behind a "Read more" button.
+
+    Sites fold long articles: the first paragraphs show, the rest sits in a hidden
+    element (`display:none`, `hidden`, a class like "collapsed") right after them,
+    with a "Read more" / "Continue reading" control. That rest is article text in
+    reading order. Hidden modals and menus are not: they hold no paragraphs of prose
+    following visible ones, or their class names them.
+    """
+    toks = _tokens(el)
+    parts = {p for t in toks for p in _PARTS.split(t) if p}
+    if any(_OVERLAY_PART.match(p) for p in parts) or (el.get("role") or "") in (
+        "dialog",
+        "alertdialog",
+        "menu",
+        "navigation",
+    ):
+        return False
+    text = _text(el)
+    size = text_size(text)
+    if size < 150 or _link_chars(el) > 0.3 * len(text) or el.find(".//p") is None:
+        return False
+    # visible prose right before it (in its parent, or its parent's before that)
+    node, before = el, False
+    for _ in range(2):
+        for sib in node.itersiblings(preceding=True):
+            if not isinstance(sib.tag, str) or _hidden(sib):
+                continue
+            ps = [sib] if sib.tag == "p" else list(sib.iter("p"))
+            if any(text_size(_text(p)) >= GOOD_P for p in ps):
+                before = True
+            break
+        if before or node.getparent() is None:
+            break
+        node = node.getparent()
+    if not before:
+        return False
+    if any(_FOLD_PART.match(p) for p in parts):
+        return True
+    # a "Read more" control beside it
+    parent = el.getparent()
+    for ctl in parent.iter("button", "a", "span", "label", "div", "summary"):
+        if ctl is el or _inside(ctl, el):
+            continue
+        label = _text(ctl)
+        if 0 < len(label) <= 40 and _MORE_LABEL.match(label):
+            return True
+    return False
+
+
+#: class-token parts of a shop's product box ...
+_SHOP_PART = re.compile(r"^(?:product|products|shop|buybox|offer|deal|checkout|cart)$")
+#: ... which it is when it holds a buy button (a review's product sections do not)
+_BUY_LABEL = re.compile(
+    r"^\W*(?:buy(?: it)? now|buy|add to (?:cart|bag|basket)|shop now|order now|"
+    r"in den warenkorb|jetzt kaufen|ajouter au panier|acheter|comprar|añadir al carrito|"
+    r"купить|в корзину|купити)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _shop_box(el: etree._Element, toks: list[str]) -> bool:
+    """A shop's product box: a product/shop class and a "Buy now" button or link in it.
+
+    The class alone is not enough: product reviews wrap their own text in "product"
+    classes; a box with its own buy button is the shop's, not the writer's.
+    """
+    if not any(_SHOP_PART.match(p) for t in toks for p in _PARTS.split(t)):
+        return False
+    return any(
+        _BUY_LABEL.match(_text(ctl)) for ctl in el.iter("button", "a") if len(_text(ctl)) < 30
+    )
+
+
+#: React's streamed-in chunks: `<div hidden id="S:0">` is moved into the page by a
+#: script as soon as it arrives (the `hidden` is for the instant before)
+_STREAMED_ID = re.compile(r"^S:\w+$")
+
+
+def _unwrap_noscript_prose(body: etree._Element) -> None:
+    """Put the article back from a `<noscript>` that holds it.
+
+    Lazy-loading sites ship an empty container that a script fills, and the article's
+    paragraphs for readers without JavaScript inside `<noscript>`. Such a noscript
+    (paragraphs of prose, few links, text found nowhere else on the page) is unwrapped
+    in place; tracking pixels, iframes and "enable JavaScript" notices stay in theirs
+    and go with the other scripts.
+    """
+    page_text: str | None = None
+    for ns in list(body.iter("noscript")):
+        if ns.getparent() is None:
+            continue
+        paragraphs = [_text(p) for p in ns.iter("p")]
+        prose = [t for t in paragraphs if text_size(t) >= GOOD_P]
+        text = _text(ns)
+        if not prose or sum(text_size(t) for t in prose) < 200 or _link_chars(ns) > 0.3 * len(text):
+            continue
+        if page_text is None:
+            page_text = _text(body)
+        probe = prose[0][:80]
+        if page_text.count(probe) > 1:  # a copy of text the page shows anyway
+            continue
+        _unwrap(ns)
+
+
+def _unwrap(el: etree._Element) -> None:
+    """Replace an element by its children (its text and tail kept in place)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    index = parent.index(el)
+    lead = el.text or ""
+    if lead:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + lead
+        else:
+            parent.text = (parent.text or "") + lead
+    children = list(el)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + (el.tail or "")
+    else:
+        el_tail = el.tail or ""
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el_tail
+        else:
+            parent.text = (parent.text or "") + el_tail
+    parent.remove(el)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)
 
 
 #: never pruned for their class: embedded posts (blockquote.twitter-tweet…) quote text
@@ -313,24 +535,41 @@ _CLASS_BLIND = frozenset({"blockquote", "tr", "td", "th", "tbody", "thead", "tfo
 def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Element]:
     """Drop furniture in place; return the reader-comment sections cut out of the tree.
 
-    Anything holding a large share of the page's paragraph text is kept whatever its
-    tag or class says (templates wrap whole articles in odd places). With
-    `by_class=False` only tags, forms and hidden elements go (used inside a comment
-    section, whose every class mentions "comment").
+    Anything holding the page's article text is kept whatever its tag or class says
+    (templates wrap whole articles in odd places): a large share of the page's
+    paragraph text, or its longest run of paragraphs. But a class is believed when
+    a rival run of paragraphs outside the element could be the article: a consent
+    dialog, an author's bio or a comment thread may be longer than a short article.
+    With `by_class=False` only tags, forms and hidden elements go (used inside a
+    comment section, whose every class mentions "comment").
     """
-    # the tree is only changed at the end, so per-<p> lengths and protected
+    # the tree is only changed at the end, so per-<p> sizes and protected
     # elements can be worked out once up front
-    p_lengths = {p: len(_text(p)) for p in root.iter("p")} if by_class else {}
+    p_lengths = {p: text_size(_text(p)) for p in root.iter("p")} if by_class else {}
     p_total = sum(p_lengths.values())
+    runs = _runs(root, p_lengths) if by_class else _Runs({}, None, [])
+    longest = runs.longest
     guarded = _guarded(root) if by_class else set()
     comments: list[etree._Element] = []
     doomed: list[etree._Element] = []
 
     def big(el: etree._Element) -> bool:
+        """`el` holds the page's article text (and no rival run outside it does)."""
         if p_total < 200:
             return False
         n = _p_chars(el, p_lengths)
-        return n >= 200 and n > 0.4 * p_total
+        if n < 200:
+            return False
+        holds_longest = longest is not None and _inside(longest, el)
+        if not (n > 0.4 * p_total or holds_longest):
+            return False
+        own = max((runs.size[r] for r in runs.size if _inside(r, el)), default=0)
+        # a run in an ancestor is the same article going on into `el` (the rest of
+        # the text behind a paywall class, say), not a rival
+        return not any(
+            runs.size[r] >= RIVAL_SHARE * own and not _inside(r, el) and not _inside(el, r)
+            for r in runs.rivals
+        )
 
     stack = [root]
     while stack:
@@ -344,8 +583,20 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
             if child.get(ROOT_MARK) is not None or child.get(KEEP_MARK) is not None:
                 stack.append(child)  # a site override named it (or something inside it)
                 continue
+            if tag == "button" and (child in guarded or big(child)):
+                # an unclosed <button> swallows what follows it (the parser nests the
+                # rest of the page inside): a button holding the article is a wrapper
+                stack.append(child)
+                continue
             if tag in _HARD_DROP:
                 doomed.append(child)
+                continue
+            toks = _tokens(child) if by_class and tag not in _CLASS_BLIND else []
+            hidden = _hidden(child) or any(_HIDDEN_TOKEN.match(t) for t in toks)
+            if hidden and (
+                _STREAMED_ID.match(child.get("id") or "") or (by_class and _folded_rest(child))
+            ):
+                stack.append(child)  # shown by the page's script: the article's text
                 continue
             soft = tag in _DROP_TAGS or _hidden(child)
             if tag == "header":
@@ -353,12 +604,16 @@ def _prune(root: etree._Element, *, by_class: bool = True) -> list[etree._Elemen
             if (soft and not big(child)) or (tag == "form" and len(child.findall(".//p")) < 3):
                 doomed.append(child)
                 continue
-            toks = _tokens(child) if by_class and tag not in _CLASS_BLIND else []
             if toks and not _protected(child, guarded):
-                if _is_comment(toks):
+                if _is_comment(toks) and not big(child):
                     comments.append(child)
                     continue
-                if _is_negative(toks) and not big(child):
+                negative = (
+                    _is_negative(toks)
+                    or child.get("aria-modal") == "true"
+                    or _shop_box(child, toks)
+                )
+                if negative and not big(child):
                     doomed.append(child)
                     continue
             stack.append(child)
@@ -538,7 +793,7 @@ class _Candidate:
 def _score(body: etree._Element) -> tuple[etree._Element | None, dict]:
     scores: dict[etree._Element, float] = {}
     for el, text in _paragraphs(body):
-        n = len(text)
+        n = text_size(text)  # a Han/kana character counts 3 times (html.text_size)
         if n < 25:
             continue
         points = 1 + text.count(",") + text.count("،") + text.count("，") + min(n / 100, 3)
@@ -574,8 +829,8 @@ _LOOKAHEAD = 2
 def _good_p(p: etree._Element) -> int:
     """Characters of a paragraph that reads like article text (long, few links), else 0."""
     text = _text(p)
-    n = len(text)
-    return n if n >= 80 and _link_chars(p) < 0.2 * n else 0
+    n = text_size(text)
+    return n if n >= GOOD_P and _link_chars(p) < 0.2 * len(text) else 0
 
 
 def _signature(el: etree._Element) -> tuple[str, str]:
@@ -676,8 +931,9 @@ def _choose_roots(body: etree._Element) -> list[etree._Element]:
         if sib.tag == "p":
             text = _text(sib)
             ld = _link_chars(sib) / (len(text) or 1)
-            if (len(text) > 80 and ld < 0.25) or (
-                0 < len(text) <= 80 and ld == 0 and re.search(r"\.( |$)", text)
+            size = text_size(text)
+            if (size > 80 and ld < 0.25) or (
+                0 < size <= 80 and ld == 0 and re.search(r"[.。](?: |$)", text)
             ):
                 roots.append(sib)
     return roots
@@ -864,6 +1120,7 @@ def extract_blocks(
     if body is None:
         body = doc
     forced = _mark_roots(roots) if roots else []
+    _unwrap_noscript_prose(body)
     comment_sections = _prune(body)
     _drop_link_cards(body)
     chosen = forced or _choose_roots(body)

@@ -108,3 +108,31 @@ def header(headers: object, name: str) -> str | None:
                 value = value[0] if value else ""
             return value.decode("latin-1") if isinstance(value, bytes) else str(value)
     return None
+
+
+#: scripts written without spaces between words (Han, kana): one character there
+#: carries about what a word does in a spaced script
+_WIDE_CHARS = "\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WIDE = re.compile(f"[{_WIDE_CHARS}]")
+#: a word: one Han/kana character, or a run of other word characters
+WORD = re.compile(f"[{_WIDE_CHARS}]|[^\\W{_WIDE_CHARS}]+")
+#: how many Latin-script characters one Han/kana character stands for in length
+#: thresholds (a word and its space are about 6 characters, a Chinese word about 2)
+WIDE_WEIGHT = 3
+
+
+def word_count(text: str | None) -> int:
+    """Words in `text`, each Han/kana character counted as one: `str.split()` or `\\w+`
+    would count a whole Chinese or Japanese sentence as one word."""
+    return len(WORD.findall(text or ""))
+
+
+def text_size(text: str | None) -> int:
+    """Length of `text` for "is this long enough" rules, in Latin-script characters:
+    a Han/kana character counts `WIDE_WEIGHT` times, so that a Chinese paragraph is
+    judged by what it says, not by its (three times shorter) character count."""
+    if not text:
+        return 0
+    if text.isascii():
+        return len(text)
+    return len(text) + (WIDE_WEIGHT - 1) * len(_WIDE.findall(text))

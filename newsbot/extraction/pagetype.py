@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsbot.extraction.html import text_size
 from newsbot.extraction.metadata import ARTICLE_TYPES
 from newsbot.items import Block
 
@@ -284,7 +285,7 @@ def _teasers(body: etree._Element) -> _Teasers:
         link_text = _text(a)
         bare = len(text) <= len(link_text) + 25
         out.count += 1
-        out.chars += len(text) * (0.5 if bare else 1.0)
+        out.chars += text_size(text) * (0.5 if bare else 1.0)
         texts.append(_WS.sub(" ", text))
         kept.append(unit)
     out.texts = tuple(texts)
@@ -311,13 +312,14 @@ def _prose(body: etree._Element, teasers: tuple[etree._Element, ...]) -> _Prose:
     runs: dict[etree._Element, int] = {}
     for p in body.iter("p"):
         line = _own_inline_text(p)
-        if len(line) < PROSE_MIN_LINE:
+        size = text_size(line)  # Han/kana characters weigh more: sizes, not lengths
+        if size < PROSE_MIN_LINE:
             continue
         linked = sum(len(_text(a)) for a in p.iter("a"))
         parent = p.getparent()
         if linked > 0.5 * len(line) or parent is None:
             continue
-        runs[parent] = runs.get(parent, 0) + len(line)
+        runs[parent] = runs.get(parent, 0) + size
     skip = set(teasers)
     out = _Prose()
     for parent, chars in runs.items():
@@ -413,7 +415,7 @@ def _running(blocks: list[Block], exclude: tuple[str, ...] = ()) -> list[str]:
         if _COMMENT_MARK in b.context or b.kind in ("h", "caption"):
             continue
         text = b.text.strip()
-        if len(text) < 30 or b.link_density > 0.5:
+        if text_size(text) < 30 or b.link_density > 0.5:
             continue
         if exclude and any(text in t for t in exclude):
             continue
@@ -435,11 +437,12 @@ def classify(
     if body is None:
         body = tree
     main = [b for b in blocks if _COMMENT_MARK not in b.context]
-    main_chars = sum(len(b.text) for b in main)
+    # sizes (html.text_size), not lengths: a Chinese article is three times shorter
+    main_chars = sum(text_size(b.text) for b in main)
     if forced_body:  # a site override names the article's container: trust it
         return PageType() if main_chars >= MIN_TEXT_CHARS else _empty(main_chars)
 
-    running = sum(len(t) for t in _running(main))
+    running = sum(text_size(t) for t in _running(main))
     h1 = body.find(".//h1")
     headings = [title or ""]
     doc_title = tree.find(".//title")
@@ -473,7 +476,7 @@ def classify(
         for i in body.iter("input")
     )
     if wall_blocks or password:
-        text = running - sum(len(t) for t in wall_blocks if any(t in b.text for b in main))
+        text = running - sum(text_size(t) for t in wall_blocks if any(t in b.text for b in main))
         limit = _WALL_TEXT if wall_blocks else 300
         if text < limit:
             what = wall_blocks[0][:80] if wall_blocks else "password form"
@@ -486,9 +489,9 @@ def classify(
     teasers = _teasers(body)
     if teasers.count >= 2:
         own_texts = _running(main, teasers.texts)
-        own = sum(len(t) for t in own_texts)
+        own = sum(text_size(t) for t in own_texts)
         # the page's own text reads like an article: two or more real paragraphs
-        body_like = sum(1 for t in own_texts if len(t) >= 80) >= 2
+        body_like = sum(1 for t in own_texts if text_size(t) >= 80) >= 2
         reason = f"{teasers.count} teasers, {own} characters of own text"
         if is_listing and not body_like:
             listing = teasers.chars >= own

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from newsbot.extraction.html import text_size
+from newsbot.extraction.html import word_count as _word_count
 from newsbot.items import Block
 
 log = logging.getLogger(__name__)
 
-_WORDS = re.compile(r"\w+")
 #: our body with less than this share of the page's prose words is doubtful
 PROSE_SHARE = 0.5
 #: the second body wins when ours has fewer than this share of its words
@@ -41,9 +42,10 @@ _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
 
 def word_count(text: str | None) -> int:
-    """Words as the body metric counts them (`\\w+`): CJK runs count as one each, which
-    is fine for a ratio of two texts of the same page."""
-    return len(_WORDS.findall(text or ""))
+    """Words of a text, each Han/kana character one word (`html.word_count`): counted
+    as `\\w+` runs, a Chinese page's prose would look like a few dozen words, under
+    `MIN_PROSE_WORDS`, and the page would never get a second opinion."""
+    return _word_count(text)
 
 
 def prose_words(tree: etree._Element) -> int:
@@ -59,7 +61,7 @@ def prose_words(tree: etree._Element) -> int:
 
 def doubtful(body: str | None, page_prose: int, *, min_chars: int) -> bool:
     """Is our body likely not the article (too little of the page's prose, or none)?"""
-    if len(body or "") < min_chars:
+    if text_size(body) < min_chars:  # Han/kana characters weigh more (html.text_size)
         return True
     if page_prose < MIN_PROSE_WORDS:
         return False
