@@ -38,6 +38,9 @@ KEEP_CAPTIONS = False
 #: run of at least REPEAT_RUN repeated blocks is a copied passage
 REPEAT_CHARS = 40
 REPEAT_RUN = 3
+#: a linked line between paragraphs with at least this many words is a sentence
+LONE_LINK_WORDS = 6
+_WORDS = re.compile(r"\w+")
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -345,6 +348,21 @@ def _comment_context(context: str) -> bool:
     return bool(_COMMENT_CONTEXT.search(context))
 
 
+def _linky(block: Block) -> bool:
+    """A short block that is mostly link text."""
+    return block.link_density > 0.6 and len(block.text.strip()) < 300
+
+
+def _among_links(blocks: list[Block], i: int) -> bool:
+    """A link is a link list only among links: a lone linked sentence between
+    paragraphs ("Visit the museum's site to learn more.") is part of the text, a lone
+    "Get the recipe" button is not. (Linked headings introduce their section, as
+    roundups link each product's name, and are never taken for a link list.)"""
+    before = i > 0 and _linky(blocks[i - 1])
+    after = i + 1 < len(blocks) and _linky(blocks[i + 1])
+    return before or after or len(_WORDS.findall(blocks[i].text)) < LONE_LINK_WORDS
+
+
 def clean(blocks: list[Block], *, title: str | None, language: str | None = None) -> Cleaned:
     """Strip text-level boilerplate; keep the article's own blocks in order."""
     del language  # the rules cover the common languages at once; kept for the contract
@@ -360,7 +378,7 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         removed.extend((b.text, "end_matter") for b in blocks if id(b) not in kept_ids)
         blocks = body_end
 
-    for block in blocks:
+    for i, block in enumerate(blocks):
         text = block.text.strip()
         if not text:
             continue
@@ -381,7 +399,7 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         if _READ_ALSO.search(text) and (len(text) < 250 or block.link_density > 0.3):
             removed.append((text, "read_also"))
             continue
-        if block.link_density > 0.6 and block.kind in ("p", "li", "h") and len(text) < 300:
+        if block.kind in ("p", "li") and _linky(block) and _among_links(blocks, i):
             removed.append((text, "link_list"))
             continue
         if block.kind in ("p", "h", "li") and is_byline(text):

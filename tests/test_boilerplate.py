@@ -273,3 +273,26 @@ def test_a_passage_rendered_twice_is_kept_once() -> None:
             cool,
         ]
     assert boilerplate.clean(plan, title=None).body.split("\n\n").count(warm.text) == 4
+
+
+def test_links_are_a_link_list_only_among_links() -> None:
+    def b(text: str, kind: str = "p", links: float = 0.0) -> Block:
+        return Block(text, kind, "entry-content", links)
+
+    prose = "The grinder is quiet, holds its setting and costs less than most rivals."
+    blocks = [
+        b("1. Baratza Encore ESP", "h", 1.0),  # a roundup links each product's name
+        b(prose),
+        b("Visit the maker's site to read the full manual before you buy.", links=1.0),
+        b("It ships with two hoppers and a brush, and the burrs last for years."),
+        b("Get the recipe", links=1.0),  # a lone button
+        b("More from our kitchen team and the rest of the site today."),
+        b("Best espresso machines", "li", 1.0),  # a run of links: a link list
+        b("Best milk frothers", "li", 1.0),
+        b("Best coffee scales", "li", 1.0),
+    ]
+    body = boilerplate.clean(blocks, title=None).body
+    assert "1. Baratza Encore ESP" in body
+    assert "Visit the maker's site" in body
+    assert "Get the recipe" not in body
+    assert "Best milk frothers" not in body
