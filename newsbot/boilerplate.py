@@ -172,6 +172,10 @@ _FURNITURE_PATTERNS = (
     r"^(?:this (?:post|article|page|site) (?:may )?contains? affiliate links|"
     r"we may earn (?:a )?(?:small )?commission)\b.{0,300}$",
     r"^download (?:our|the) (?:free )?app\b.{0,100}$",
+    # a site's copyright line ("© 2024 Acme Inc. All rights reserved.")
+    r"^.{0,150}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados|tutti i diritti riservati|все права защищены|"
+    r"всі права захищені)\.?$",
     # agency footers and contact lines
     r"^\(?(?:additional )?(?:reporting|writing|editing|compiled) by\b.{0,300}$",
     r"^.{0,250}\bcontributed (?:to )?(?:this|the) (?:report|story)\.?\)?$",
@@ -348,6 +352,23 @@ def _comment_context(context: str) -> bool:
     return bool(_COMMENT_CONTEXT.search(context))
 
 
+#: the share of the body, at its end, where legal small print is looked for
+DISCLAIMER_TAIL = 0.2
+_DISCLAIMER = re.compile(
+    r"\b(?:for (?:general )?(?:educational and )?informational (?:and educational )?purposes"
+    r"|for general information(?:al)? (?:purposes )?only"
+    r"|not (?:intended to )?(?:be )?(?:a substitute|replace) (?:for )?(?:the )?(?:professional )?"
+    r"(?:advice|medical|legal|financial)"
+    r"|not intended to,? (?:and does not,? )?constitute"
+    r"|does not constitute (?:an? )?(?:endorsement|offer|recommendation|legal|financial|"
+    r"investment|tax|professional)"
+    r"|(?:do not|does not|doesn't|don't) provide (?:tax|legal|financial|investment|medical)"
+    r"|(?:is|are|be) not (?:legal|financial|investment|tax|medical) advice"
+    r"|should not be (?:construed|considered|relied upon) as)",
+    re.IGNORECASE,
+)
+
+
 def _linky(block: Block) -> bool:
     """A short block that is mostly link text."""
     return block.link_density > 0.6 and len(block.text.strip()) < 300
@@ -473,6 +494,12 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
             removed.append((block.text, "duplicate_caption"))
             continue
         final.append(block)
+    # legal small print closing the page ("for informational purposes only", "not a
+    # substitute for professional advice") is the site's, not the article's
+    tail = int(len(final) * (1 - DISCLAIMER_TAIL))
+    for i in range(len(final) - 1, max(tail, 0) - 1, -1):
+        if len(final[i].text) < 800 and _DISCLAIMER.search(final[i].text):
+            removed.append((final.pop(i).text, "disclaimer"))
 
     return Cleaned(
         body="\n\n".join(b.text for b in final),

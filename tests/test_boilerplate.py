@@ -296,3 +296,38 @@ def test_links_are_a_link_list_only_among_links() -> None:
     assert "Visit the maker's site" in body
     assert "Get the recipe" not in body
     assert "Best milk frothers" not in body
+
+
+def test_site_copyright_and_closing_small_print_stay_out() -> None:
+    article = [
+        Block(f"Paragraph {i} of the article about pension rules and their reform.", "p")
+        for i in range(8)
+    ]
+    blocks = [
+        *article,
+        Block(
+            "This material is for informational purposes only and is not a substitute for "
+            "the advice of a qualified advisor.",
+            "p",
+        ),
+        Block("Copyright © 2023 Harbour Advisors, Inc. All Rights Reserved.", "p"),
+    ]
+    c = boilerplate.clean(blocks, title=None)
+    assert "informational purposes" not in c.body
+    assert "All Rights Reserved" not in c.body
+    assert all(b.text in c.body for b in article)
+    # an agency credit line is still read as a credit, not dropped as a copyright line
+    credit = boilerplate.clean([*article, Block("(C)UNIAN 2022", "p")], title=None)
+    assert credit.credited_source == "UNIAN"
+
+
+def test_a_disclaimer_phrase_early_in_the_article_is_its_text() -> None:
+    first = Block(
+        "The agency said the guidance does not constitute an endorsement of any product, "
+        "and the story of how it was written is the subject of this piece.",
+        "p",
+    )
+    blocks = [first] + [
+        Block(f"Paragraph {i} on how the guidance came to be.", "p") for i in range(8)
+    ]
+    assert first.text in boilerplate.clean(blocks, title=None).body
