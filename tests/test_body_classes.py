@@ -7,6 +7,7 @@ the standfirst, text-level cleaning or the second extractor's opinion.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import lxml.html
@@ -218,6 +219,45 @@ def test_end_matter_after_the_text_stays_out(label: str, section: str) -> None:
     assert SENTENCES[8] in body
     assert label.rstrip(":") not in body
     assert section not in body
+
+
+LEAKS = {
+    "photo credit": "<p>Photo: Anna Berg / City Times</p>",
+    "gallery counter": "<p>3 / 7</p>",
+    "instagram chrome": (
+        "<p>View this post on Instagram</p><p>A post shared by City Buses (@citybus)</p>"
+    ),
+    "app call to action": "<p>Download our app for breaking news alerts on your phone.</p>",
+    "newsletter call to action": (
+        "<div class='newsletter-signup'><p>Get the morning briefing in your inbox, every "
+        "weekday, with the stories that matter to the city.</p></div>"
+    ),
+    "promo box": (
+        "<div class='promo-box'><p>Save 50% on a year of unlimited digital access to every "
+        "story, puzzle and archive page we have.</p></div>"
+    ),
+    "reading time": "<p>4 min read</p>",
+    "byline repeated": "<p>By Jane Roe</p><p>March 4, 2025</p>",
+    "related link list": (
+        "<ul><li><a href='/a'>Trams return to the old town</a></li>"
+        "<li><a href='/b'>Ferry fares rise in spring</a></li>"
+        "<li><a href='/c'>A new bridge for cyclists</a></li></ul>"
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(LEAKS))
+def test_furniture_in_the_text_stays_out(kind: str) -> None:
+    leak = LEAKS[kind]
+    html = page(
+        f"<article><h1>Bus network expands</h1>{leak if kind == 'byline repeated' else ''}"
+        f"<p>{para(0, 3)}</p>{'' if kind == 'byline repeated' else leak}<p>{para(3, 3)}</p>"
+        f"<p>{para(6, 3)}</p></article>"
+    )
+    body = process(html).body
+    assert SENTENCES[8] in body and SENTENCES[0] in body
+    for text in re.findall(r">([^<>]{3,})<", leak):
+        assert text not in body
 
 
 def test_a_related_label_inside_the_text_cuts_nothing() -> None:
