@@ -172,6 +172,10 @@ _FURNITURE_PATTERNS = (
     r"^(?:this (?:post|article|page|site) (?:may )?contains? affiliate links|"
     r"we may earn (?:a )?(?:small )?commission)\b.{0,300}$",
     r"^download (?:our|the) (?:free )?app\b.{0,100}$",
+    r"^(?:get|sign up|subscribe|join|receive)\b.{0,120}\bto your inbox\b.{0,120}$",
+    r"^.{0,200}\bsign up for (?:our|the) (?:\w+ )?newsletters?\b.{0,200}$",
+    # an author box's chrome
+    r"^latest posts by\b.{0,80}$",
     # a site's copyright line ("© 2024 Acme Inc. All rights reserved.")
     r"^.{0,150}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés|"
     r"todos los derechos reservados|tutti i diritti riservati|все права защищены|"

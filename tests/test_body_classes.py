@@ -237,6 +237,8 @@ LEAKS = {
         "story, puzzle and archive page we have.</p></div>"
     ),
     "reading time": "<p>4 min read</p>",
+    "inbox call to action": "<p>Get news and event info delivered right to your inbox:</p>",
+    "author box chrome": "<p>Latest posts by Jane Roe (see all)</p>",
     "byline repeated": "<p>By Jane Roe</p><p>March 4, 2025</p>",
     "related link list": (
         "<ul><li><a href='/a'>Trams return to the old town</a></li>"
