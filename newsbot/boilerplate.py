@@ -158,13 +158,20 @@ _FURNITURE_PATTERNS = (
     r"^advertisement$|^anzeige$|^publicité$|^publicidad$|^реклама$",
     r"^(?:skip to (?:main )?content|back to top|scroll to top)$",
     # photo credits, gallery counters, embed chrome, reading-time and listen labels
-    r"^(?:photo|image|picture|foto|bild|photograph)(?: credit)?s?\s*:\s*.{0,120}$",
+    r"^(?:photo|image|picture|foto|bild|photograph)(?: credit| illustration| source)?s?\s*:"
+    r"\s*.{0,120}$",
+    r"^(?:credits?|source)\s*:\s*(?:getty|shutterstock|istock|reuters|ap\b|afp|unsplash|pexels|"
+    r"adobe stock).{0,80}$",
     r"^\(?(?:photo|image)s?(?: by| courtesy of| via)?\b.{0,80}\b(?:getty images|shutterstock|"
     r"istock(?:photo)?|reuters|ap photo|afp|unsplash|pexels|adobe stock)\)?\.?$",
     r"^\d{1,3}\s*(?:/|of)\s*\d{1,3}$",
-    r"^view this post on (?:instagram|tiktok|facebook|x|twitter)$",
+    r"^view (?:this )?post on (?:instagram|tiktok|facebook|x|twitter|imgur(?:\.com)?)$",
+    r"^press enter or click to view image in full size$",
+    r"^\(visited [\d,]+ times?(?:, [\d,]+ visits? today)?\)$",
+    r"^view author(?:'s)? (?:page|profile|posts)$",
     r"^a post shared by\b.{0,120}$",
     r"^\d+\s*min(?:ute)?s?\.? read$|^reading time:?\s*\d+\s*min(?:ute)?s?\.?$",
+    r"^.{0,40}(?:\d\s*min(?:ute)?s?\.? read|reading time:?\s*\d+\s*min(?:ute)?s?)\b.{0,40}$",
     r"^listen to (?:this|the) (?:article|story|post)\b.{0,60}$",
     r"^table of contents$|^contents$|^inhalt(?:sverzeichnis)?$|^sommaire$",
     # calls to action and the small print under them

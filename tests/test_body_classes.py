@@ -236,7 +236,12 @@ LEAKS = {
         "<div class='promo-box'><p>Save 50% on a year of unlimited digital access to every "
         "story, puzzle and archive page we have.</p></div>"
     ),
-    "reading time": "<p>4 min read</p>",
+    "reading time": "<p>4 min read</p><p>Jun 8, 2023 • 11 Minute Read</p>",
+    "image chrome": (
+        "<p>Photo Illustration: City Times, Getty Images</p>"
+        "<p>Press enter or click to view image in full size</p><p>View post on imgur.com</p>"
+    ),
+    "view counter": "<p>(Visited 1,902 times, 364 visits today)</p>",
     "inbox call to action": "<p>Get news and event info delivered right to your inbox:</p>",
     "author box chrome": "<p>Latest posts by Jane Roe (see all)</p>",
     "byline repeated": "<p>By Jane Roe</p><p>March 4, 2025</p>",
