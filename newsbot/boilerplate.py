@@ -160,8 +160,7 @@ _FURNITURE_PATTERNS = (
     # photo credits, gallery counters, embed chrome, reading-time and listen labels
     r"^(?:photo|image|picture|foto|bild|photograph)(?: credit| illustration| source)?s?\s*:"
     r"\s*.{0,120}$",
-    r"^(?:credits?|source)\s*:\s*(?:getty|shutterstock|istock|reuters|ap\b|afp|unsplash|pexels|"
-    r"adobe stock).{0,80}$",
+    r"^credits?\s*:\s*(?:getty|shutterstock|istock|unsplash|pexels|adobe stock).{0,80}$",
     r"^\(?(?:photo|image)s?(?: by| courtesy of| via)?\b.{0,80}\b(?:getty images|shutterstock|"
     r"istock(?:photo)?|reuters|ap photo|afp|unsplash|pexels|adobe stock)\)?\.?$",
     r"^\d{1,3}\s*(?:/|of)\s*\d{1,3}$",
