@@ -93,6 +93,9 @@ _FURNITURE_PATTERNS = (
     r"^(?:click to )?(?:share|print|email)(?: on| to)? (?:twitter|facebook|linkedin|reddit|"
     r"tumblr|pinterest|pocket|telegram|whatsapp|email|print)\b.*$",
     r"^related:?$",
+    r"^(?:our |more )?related (?:articles|posts|stories|topics|reading|content|services|links)"
+    r"\b.{0,50}$",
+    r"^comment via:.{0,80}$",
     r"^leave a (?:reply|comment)\b.*$",
     r"^(?:cancel reply|post comment|submit comment|reply|antworten|répondre|responder|"
     r"ответить|відповісти)$",

@@ -242,6 +242,7 @@ LEAKS = {
         "<p>Press enter or click to view image in full size</p><p>View post on imgur.com</p>"
     ),
     "view counter": "<p>(Visited 1,902 times, 364 visits today)</p>",
+    "related label": "<p>Related Articles from the City Times blog:</p>",
     "inbox call to action": "<p>Get news and event info delivered right to your inbox:</p>",
     "author box chrome": "<p>Latest posts by Jane Roe (see all)</p>",
     "byline repeated": "<p>By Jane Roe</p><p>March 4, 2025</p>",
