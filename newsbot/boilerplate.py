@@ -367,6 +367,8 @@ def _comment_context(context: str) -> bool:
 
 #: the share of the body, at its end, where legal small print is looked for
 DISCLAIMER_TAIL = 0.2
+#: lines shorter than this (a footer heading, a phone number) do not end the closing run
+DISCLAIMER_SKIP = 40
 _DISCLAIMER = re.compile(
     r"\b(?:for (?:general )?(?:educational and )?informational (?:and educational )?purposes"
     r"|for general information(?:al)? (?:purposes )?only"
@@ -508,11 +510,19 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
             continue
         final.append(block)
     # legal small print closing the page ("for informational purposes only", "not a
-    # substitute for professional advice") is the site's, not the article's
+    # substitute for professional advice") is the site's, not the article's: looked for
+    # in the last fifth of the body and in the run of blocks that ends it
     tail = int(len(final) * (1 - DISCLAIMER_TAIL))
-    for i in range(len(final) - 1, max(tail, 0) - 1, -1):
-        if len(final[i].text) < 800 and _DISCLAIMER.search(final[i].text):
+    closing = True  # still in the run of small print (and short lines) at the end
+    for i in range(len(final) - 1, -1, -1):
+        text = final[i].text
+        small_print = len(text) < 1200 and bool(_DISCLAIMER.search(text))
+        if small_print and (closing or i >= tail):
             removed.append((final.pop(i).text, "disclaimer"))
+            continue
+        closing = closing and len(text) < DISCLAIMER_SKIP
+        if not closing and i < tail:
+            break
 
     return Cleaned(
         body="\n\n".join(b.text for b in final),

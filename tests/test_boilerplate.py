@@ -331,3 +331,25 @@ def test_a_disclaimer_phrase_early_in_the_article_is_its_text() -> None:
         Block(f"Paragraph {i} on how the guidance came to be.", "p") for i in range(8)
     ]
     assert first.text in boilerplate.clean(blocks, title=None).body
+
+
+def test_small_print_closing_a_short_page_goes_even_before_a_footer_line() -> None:
+    article = [
+        Block("A good safety program screens every renter before the keys change hands.", "p"),
+        Block("Key topics discussed in the guide include:", "p"),
+    ]
+    small_print = [
+        Block(
+            "This material is not intended to replace the advice of a qualified advisor. It "
+            "is for informational purposes only and is not guaranteed as to accuracy.",
+            "p",
+        ),
+        Block(
+            "Products and services referenced are for general information only. Always "
+            "consult a qualified advisor prior to purchasing.",
+            "p",
+        ),
+    ]
+    body = boilerplate.clean([*article, *small_print, Block("Our Solutions", "p")], title=None).body
+    assert all(b.text in body for b in article)
+    assert not any(b.text in body for b in small_print)
