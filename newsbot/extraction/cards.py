@@ -33,6 +33,13 @@ LINKED_SHARE = 0.7
 MIN_LINK_SHARE = 0.15
 #: share of the grid's members with a picture or a linked heading
 RICH_SHARE = 0.6
+#: share of the grid's members showing a price for the grid to be a shop's tiles
+PRICED_SHARE = 0.6
+#: a price: a currency sign or code beside an amount ("$24.99", "24,99 €", "USD 120")
+_PRICE = re.compile(
+    r"(?:[$€£¥₹₽₴]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|kr|zł|Rs\.?))\s?\d[\d.,\s]*"
+    r"|\d[\d.,]*\s?(?:[$€£¥₹₽₴]|\b(?:USD|EUR|GBP|CHF|zł|kr|руб|грн)\b)"
+)
 
 _WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
@@ -51,6 +58,8 @@ class Grids:
     #: characters of text in them; a card that is a bare headline link counts half (as
     #: `pagetype` counts bare teasers): a "latest" box of links is weak evidence
     chars: int = 0
+    #: cards in grids where most cards show a price: a shop's product tiles
+    priced: int = 0
 
 
 def _signature(el: etree._Element) -> tuple[str, frozenset[str]]:
@@ -102,7 +111,7 @@ def card_grids(
 
     `furniture(parent)` says a grid's parent is site furniture (menus, sidebars): skipped.
     """
-    grids: list[tuple[list[etree._Element], int]] = []
+    grids: list[tuple[list[etree._Element], int, int]] = []
     for parent in body.iter():
         if not isinstance(parent.tag, str) or parent.tag in _NOT_PARENT or len(parent) < MIN_CARDS:
             continue
@@ -118,7 +127,7 @@ def card_grids(
     if not grids:
         return Grids()
     # a grid whose cards hold other cards is a layout wrapper: keep the inner grid
-    members = {k for kids, _ in grids for k in kids}
+    members = {k for kids, _, _ in grids for k in kids}
     wrappers: set[etree._Element] = set()
     for m in members:
         for anc in m.iterancestors():
@@ -127,23 +136,26 @@ def card_grids(
             wrappers.add(anc)
     out = Grids()
     cards: list[etree._Element] = []
-    for kids, chars in grids:
+    for kids, chars, priced in grids:
         if any(k in wrappers for k in kids):
             continue
         cards.extend(kids)
         out.chars += chars
+        if priced >= PRICED_SHARE * len(kids):
+            out.priced += len(kids)
     out.cards = tuple(cards)
     return out
 
 
-def _grid(kids: list[etree._Element]) -> tuple[list[etree._Element], int] | None:
-    """The cards among `kids` (siblings alike) and their characters, or None."""
+def _grid(kids: list[etree._Element]) -> tuple[list[etree._Element], int, int] | None:
+    """The cards among `kids` (siblings alike), their characters and how many show a price."""
     targets = [_target(k) for k in kids]
     linked = [t for t in targets if t]
     if len(linked) < LINKED_SHARE * len(kids) or len(set(linked)) < LINKED_SHARE * len(linked):
         return None
     texts = [_text(k) for k in kids]
     pairs = [(k, len(t)) for k, t in zip(kids, texts, strict=True) if len(t) <= MAX_CARD]
+    priced = sum(1 for t in texts if len(t) <= MAX_CARD and _PRICE.search(t))
     if len(pairs) < MIN_CARDS:
         return None
     lengths = sorted(n for _, n in pairs)
@@ -160,4 +172,4 @@ def _grid(kids: list[etree._Element]) -> tuple[list[etree._Element], int] | None
     for card, (_, n), in_links in zip(cards, pairs, linked, strict=True):
         bare = n <= in_links + 25 and not _pictured(card)
         chars += n * (0.5 if bare else 1.0)
-    return cards, int(chars)
+    return cards, int(chars), priced

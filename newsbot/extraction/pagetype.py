@@ -138,6 +138,8 @@ PROSE_TOTAL_OVER_TEASERS = 3
 THIN_TEXT = 1000
 #: ... no run of paragraphs this long (on the page or in the main text): no article
 THIN_RUN = 300
+#: product tiles with prices (`cards`) beside no long run of paragraphs: a shop's page
+SHOP_TILES = 6
 _LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 
 
@@ -516,7 +518,7 @@ def classify(
     if main_chars < MIN_TEXT_CHARS:
         return _empty(main_chars)
     if not is_article:
-        why = _no_prose(body, main, main_chars, teasers, is_listing)
+        why = _thin(body, main, main_chars, teasers) or _card_grid(body, main, teasers, is_listing)
         if why:
             return PageType(LISTING, why)
     return PageType()
@@ -539,34 +541,42 @@ def _block_run(main: list[Block]) -> int:
     return best
 
 
-def _no_prose(
-    body: etree._Element, main: list[Block], main_chars: int, teasers: _Teasers, is_listing: bool
-) -> str:
-    """Why a page not marked as an article is no article for want of prose ("" if not).
+def _thin(body: etree._Element, main: list[Block], main_chars: int, teasers: _Teasers) -> str:
+    """Why a page not marked as an article is too thin to be one ("" if it is not).
 
-    * thin: little text, at most one paragraph of it, and no run of paragraphs
-      anywhere on the page (a shop's category page whose grid is drawn by script, a
-      schedule); a two-paragraph brief stays an article;
-    * cards: a grid of cards (`cards.card_grids`) holds more text than the page's
-      own longest run of paragraphs, which is short. Teasers and cards are left out
-      of that run; a run of `PROSE_RUN` characters always makes an article. A page
-      its publisher calls a listing (og:type website, CollectionPage) needs only
-      outweigh the paragraphs on the page: the body extractor may have taken a
-      shop's SEO text for the body.
+    Little text, at most one paragraph of it, and no run of paragraphs anywhere on the
+    page: a shop's category page whose grid is drawn by script, a schedule, a profile.
+    A two-paragraph brief stays an article.
     """
     blocks = _block_run(main)
     paragraphs = sum(1 for b in main if b.kind == "p" and len(b.text) >= PROSE_MIN_LINE)
-    if main_chars < THIN_TEXT and blocks < THIN_RUN and paragraphs < 2:
-        page = _prose(body, teasers.units).run
-        if page < THIN_RUN:
-            return f"{main_chars} characters of text, no paragraphs ({max(page, blocks)} in a run)"
+    if main_chars >= THIN_TEXT or blocks >= THIN_RUN or paragraphs >= 2:
+        return ""
+    page = _prose(body, teasers.units).run
+    if page >= THIN_RUN:
+        return ""
+    return f"{main_chars} characters of text, no paragraphs ({max(page, blocks)} in a run)"
+
+
+def _card_grid(body: etree._Element, main: list[Block], teasers: _Teasers, is_listing: bool) -> str:
+    """Why a page not marked as an article is a grid of cards ("" if it is not).
+
+    The grids (`cards.card_grids`: product tiles, story cards) must hold more text
+    than the page's own longest run of paragraphs, teasers and cards left out of it;
+    a run of `PROSE_RUN` characters always makes an article. A page its publisher
+    calls a listing (og:type website, CollectionPage) need only outweigh the
+    paragraphs on the page (the body extractor may have taken a shop's SEO text for
+    the body); so need `SHOP_TILES` tiles with prices.
+    """
     grids = card_grids(body, _in_furniture)
     if not grids.chars:
         return ""
     run = _prose(body, grids.cards + teasers.units).run
     if run >= PROSE_RUN:
         return ""
-    own = run if is_listing else max(run, blocks)
+    if grids.priced >= SHOP_TILES:
+        return f"{grids.priced} shop tiles with prices, {run} in a run of paragraphs"
+    own = run if is_listing else max(run, _block_run(main))
     if grids.chars >= max(own, 100):
         return f"{len(grids.cards)} cards of {grids.chars} characters, {own} in a run of paragraphs"
     return ""
