@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-#: fewer siblings than this are not a grid
-MIN_CARDS = 4
+#: fewer siblings than this are not a grid (a row of three cards is one)
+MIN_CARDS = 3
 #: a card longer than this (characters) is content, not a card
 MAX_CARD = 1200
 #: the median card of a grid is no longer than this

@@ -138,6 +138,8 @@ PROSE_TOTAL_OVER_TEASERS = 3
 THIN_TEXT = 1000
 #: ... no run of paragraphs this long (on the page or in the main text): no article
 THIN_RUN = 300
+#: a grid of cards holding this many times the page's own longest run of paragraphs
+CARDS_OVER_PROSE = 1.25
 #: product tiles with prices (`cards`) beside no long run of paragraphs: a shop's page
 SHOP_TILES = 6
 _LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
@@ -561,8 +563,9 @@ def _thin(body: etree._Element, main: list[Block], main_chars: int, teasers: _Te
 def _card_grid(body: etree._Element, main: list[Block], teasers: _Teasers, is_listing: bool) -> str:
     """Why a page not marked as an article is a grid of cards ("" if it is not).
 
-    The grids (`cards.card_grids`: product tiles, story cards) must hold more text
-    than the page's own longest run of paragraphs, teasers and cards left out of it;
+    The grids (`cards.card_grids`: product tiles, story cards, rows of three) must
+    hold `CARDS_OVER_PROSE` times the text of the page's own longest run of
+    paragraphs, teasers and cards left out of it (clearly more, not about as much);
     a run of `PROSE_RUN` characters always makes an article. A page its publisher
     calls a listing (og:type website, CollectionPage) need only outweigh the
     paragraphs on the page (the body extractor may have taken a shop's SEO text for
@@ -577,7 +580,7 @@ def _card_grid(body: etree._Element, main: list[Block], teasers: _Teasers, is_li
     if grids.priced >= SHOP_TILES:
         return f"{grids.priced} shop tiles with prices, {run} in a run of paragraphs"
     own = run if is_listing else max(run, _block_run(main))
-    if grids.chars >= max(own, 100):
+    if grids.chars >= CARDS_OVER_PROSE * max(own, 100):
         return f"{len(grids.cards)} cards of {grids.chars} characters, {own} in a run of paragraphs"
     return ""
 
