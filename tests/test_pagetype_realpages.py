@@ -173,3 +173,111 @@ def test_forum_thread_is_not_an_article() -> None:
     posts = "".join(f"<div class='post'><p>{SENTENCE}</p></div>" for _ in range(5))
     html = _page("<h1>Tram line?</h1>" + posts, head)
     assert _kind(html, "https://forum.example/t/tram-line/123") == "listing"
+
+
+# ------------------------------------------------- card grids and thin pages
+
+
+def _tiles(n: int) -> str:
+    """A shop's product tiles: picture, linked name, price, no running text."""
+    return "".join(
+        f'<li class="product-tile tile-{i}"><a href="/p/oak-desk-{i}"><img src="/i/{i}.jpg" '
+        f'alt=""></a><a class="name" href="/p/oak-desk-{i}">Oak desk {i}</a>'
+        f'<span class="price">${100 + i}.00</span><span class="stars">4.{i} (12)</span></li>'
+        for i in range(12)
+    )
+
+
+def test_shop_category_grid_is_a_listing() -> None:
+    """Product tiles beside the shop's SEO text (which the body extractor takes)."""
+    seo = (
+        "<div class='seo'><div>Our oak desks are made from solid timber in our own workshop "
+        "and finished by hand with natural oils, so that each one ages well in a home office. "
+        "Pick a size, a finish and a height, and we deliver within two weeks.</div></div>"
+    )
+    html = _page(f"<h1>Oak desks</h1><ul class='grid'>{_tiles(12)}</ul>{seo}", title="Oak desks")
+    assert _kind(html, "https://shop.example/desks") == "listing"
+
+
+def _story_cards(n: int) -> str:
+    """Story cards as news fronts draw them: picture, headline, summary, section label."""
+    return "".join(
+        f'<div class="story-card"><a href="/news/2025/03/story-{i}"><img src="/i/{i}.jpg" '
+        f'alt=""></a><h3><a href="/news/2025/03/story-{i}">Story {i} about the tram line'
+        f"</a></h3><p>A summary of story {i}: the council met on Tuesday and the tram line "
+        f"came up again, with the budget and the route through the market.</p>"
+        f'<a class="label" href="/city/">City</a> <time>4 March 2025</time></div>'
+        for i in range(n)
+    )
+
+
+def test_news_front_of_teaser_cards_is_a_listing() -> None:
+    """Each card also links its section, so a card's summary reads as the page's own text."""
+    intro = "<div class='intro'>" + _paragraphs(2) + "</div>"
+    html = _page(f"<h1>City news</h1>{intro}<div class='cards'>{_story_cards(10)}</div>")
+    assert _kind(html, "https://courier.example/city/") == "listing"
+
+
+def test_tag_archive_without_a_listing_url_is_a_listing() -> None:
+    """A tag archive under a plain URL: post cards with excerpts, nothing else."""
+    head = '<meta property="og:type" content="website">'
+    html = _page(
+        f"<h1>Posts tagged: trams</h1><div class='posts'>{_story_cards(8)}</div>", head, "Trams"
+    )
+    assert _kind(html, "https://courier.example/trams") == "listing"
+
+
+FILTERS = ("Size", "Colour", "Material", "Price range", "Sort by", "Brand", "Width", "Sale")
+
+
+def test_page_with_no_text_but_a_scripted_grid_is_a_listing() -> None:
+    """A category page whose tiles are drawn by script: a title, one line, no paragraphs."""
+    filters = "".join(f"<div class='filter'><span>{f}</span></div>" for f in FILTERS)
+    html = _page(
+        "<h1>Sneakers for men</h1><div>Leather and canvas sneakers for every day, with free "
+        "delivery on orders over $50 this week.</div>"
+        f"{filters}<div id='grid' data-src='/api/grid'></div>"
+    )
+    assert _kind(html, "https://shop.example/men/sneakers") == "listing"
+
+
+def _comments(n: int) -> str:
+    return (
+        "<ol class='comment-list'>"
+        + "".join(
+            f"<li class='comment'><div class='author'>"
+            f"<a href='https://reader{i}.example/'>Reader {i}</a></div>"
+            f"<p>I take this tram every day and the extension is long overdue, {i}.</p></li>"
+            for i in range(n)
+        )
+        + "</ol>"
+    )
+
+
+def test_article_with_related_grid_and_comments_is_an_article() -> None:
+    """No article markup: its own long run of paragraphs outweighs every grid around it."""
+    html = _page(
+        "<main><h1>The tram line goes north</h1><div class='entry'>"
+        + _paragraphs(6)
+        + "</div><h2>Related</h2><div class='related'>"
+        + _story_cards(12)
+        + "</div>"
+        + _comments(8)
+        + "</main>"
+    )
+    assert _kind(html) == "article"
+
+
+def test_short_article_with_teaser_cards_beside_is_an_article() -> None:
+    """Three paragraphs, no markup, a box of four picture teasers beside them."""
+    teasers = "".join(
+        f'<div class="teaser"><a href="/news/more-{i}"><img src="/i/{i}.jpg" alt="">'
+        f"<span>More on trams {i}</span></a></div>"
+        for i in range(4)
+    )
+    html = _page(
+        "<div class='layout'><div class='main'><h1>Tram line approved</h1>"
+        + "".join(f"<p>{SENTENCE}</p>" for _ in range(3))
+        + f"</div><div class='more'>{teasers}</div></div>"
+    )
+    assert _kind(html) == "article"

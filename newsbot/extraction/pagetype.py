@@ -6,8 +6,10 @@ and paywall pages, JavaScript shells. Storing them as articles pollutes everythi
 downstream, so `classify` names the page's kind from general signals only:
 
 * listing: repeated teaser units (a headline link, perhaps a snippet, a date, an
-  image) outweigh the page's own running text; og:type / JSON-LD say what the
-  publisher thinks the page is and move the thresholds, never decide alone;
+  image) or a grid of cards (`cards`: product tiles, story cards) outweigh the
+  page's own running text, or a page not marked as an article has next to no text
+  and no paragraphs at all; og:type / JSON-LD say what the publisher thinks the
+  page is and move the thresholds, never decide alone;
 * error_page: an error title or top heading ("404", "Page not found", "Seite nicht
   gefunden", "Сторінку не знайдено"…) on a page with little text;
 * login_wall: a password form or a "subscribe to continue reading" style notice on
@@ -28,6 +30,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newsbot.extraction.cards import card_grids
 from newsbot.extraction.html import text_size
 from newsbot.extraction.metadata import ARTICLE_TYPES
 from newsbot.items import Block
@@ -131,6 +134,15 @@ PROSE_RUN_OVER_TEASERS = 0.5
 #: publisher calls an article: an article laid out in many boxes
 PROSE_TOTAL = 5000
 PROSE_TOTAL_OVER_TEASERS = 3
+#: a page its publisher does not call an article, with less main text than this, at
+#: most one paragraph in it and ...
+THIN_TEXT = 1000
+#: ... no run of paragraphs this long (on the page or in the main text): no article
+THIN_RUN = 300
+#: a grid of cards holding this many times the page's own longest run of paragraphs
+CARDS_OVER_PROSE = 1.25
+#: product tiles with prices (`cards`) beside no long run of paragraphs: a shop's page
+SHOP_TILES = 6
 _LISTING_SCHEMA = {"collectionpage", "itemlist", "searchresultspage", "profilepage"}
 
 
@@ -510,7 +522,71 @@ def classify(
                 return PageType(LISTING, f"{reason}, {prose.run} in its longest run of paragraphs")
     if main_chars < MIN_TEXT_CHARS:
         return _empty(main_chars)
+    if not is_article:
+        why = _thin(body, main, main_chars, teasers) or _card_grid(body, main, teasers, is_listing)
+        if why:
+            return PageType(LISTING, why)
     return PageType()
+
+
+def _block_run(main: list[Block]) -> int:
+    """Characters in the longest run of real paragraphs the body extractor found.
+
+    Headings and short lines (captions, dates) do not break a run; a list, a table or
+    a paragraph made of links does.
+    """
+    best = run = 0
+    for b in main:
+        size = text_size(b.text)
+        long = size >= 80
+        if b.kind == "p" and long and b.link_density < 0.3:
+            run += size
+            best = max(best, run)
+        elif long and b.kind != "h":
+            run = 0
+    return best
+
+
+def _thin(body: etree._Element, main: list[Block], main_chars: int, teasers: _Teasers) -> str:
+    """Why a page not marked as an article is too thin to be one ("" if it is not).
+
+    Little text, at most one paragraph of it, and no run of paragraphs anywhere on the
+    page: a shop's category page whose grid is drawn by script, a schedule, a profile.
+    A two-paragraph brief stays an article.
+    """
+    blocks = _block_run(main)
+    paragraphs = sum(1 for b in main if b.kind == "p" and text_size(b.text) >= PROSE_MIN_LINE)
+    if main_chars >= THIN_TEXT or blocks >= THIN_RUN or paragraphs >= 2:
+        return ""
+    page = _prose(body, teasers.units).run
+    if page >= THIN_RUN:
+        return ""
+    return f"{main_chars} characters of text, no paragraphs ({max(page, blocks)} in a run)"
+
+
+def _card_grid(body: etree._Element, main: list[Block], teasers: _Teasers, is_listing: bool) -> str:
+    """Why a page not marked as an article is a grid of cards ("" if it is not).
+
+    The grids (`cards.card_grids`: product tiles, story cards, rows of three) must
+    hold `CARDS_OVER_PROSE` times the text of the page's own longest run of
+    paragraphs, teasers and cards left out of it (clearly more, not about as much);
+    a run of `PROSE_RUN` characters always makes an article. A page its publisher
+    calls a listing (og:type website, CollectionPage) need only outweigh the
+    paragraphs on the page (the body extractor may have taken a shop's SEO text for
+    the body); so need `SHOP_TILES` tiles with prices.
+    """
+    grids = card_grids(body, _in_furniture)
+    if not grids.chars:
+        return ""
+    run = _prose(body, grids.cards + teasers.units).run
+    if run >= PROSE_RUN:
+        return ""
+    if grids.priced >= SHOP_TILES:
+        return f"{grids.priced} shop tiles with prices, {run} in a run of paragraphs"
+    own = run if is_listing else max(run, _block_run(main))
+    if grids.chars >= CARDS_OVER_PROSE * max(own, 100):
+        return f"{len(grids.cards)} cards of {grids.chars} characters, {own} in a run of paragraphs"
+    return ""
 
 
 def _empty(chars: int) -> PageType:
