@@ -281,3 +281,26 @@ def test_short_article_with_teaser_cards_beside_is_an_article() -> None:
         + f"</div><div class='more'>{teasers}</div></div>"
     )
     assert _kind(html) == "article"
+
+
+def test_a_grid_the_body_extractor_sees_nothing_in_is_dropped_as_a_listing() -> None:
+    """Our blocks are near-empty (the tiles sit in a pruned widget, the shop's copy in a
+    script template) but the page holds prose, which would hand it to the second
+    extractor and store it: the grid decides first."""
+    from datetime import UTC, datetime
+
+    from newsbot import stages
+    from newsbot.errors import PageRejected
+    from newsbot.items import Article
+
+    promo = "<template>" + _paragraphs(2) + "</template>"
+    html = _page(
+        f"<h1>Oak desks</h1><ul class='grid-widget'>{_tiles(12)}</ul>{promo}", title="Desks"
+    )
+    assert _kind(html, "https://shop.example/desks") == "listing"
+    article = Article(
+        url="https://shop.example/desks", source="t", html=html, fetched_at=datetime.now(UTC)
+    )
+    with pytest.raises(PageRejected) as err:
+        stages.process(article)
+    assert err.value.reason == "listing"

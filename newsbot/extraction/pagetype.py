@@ -520,12 +520,16 @@ def classify(
             prose = _prose(body, teasers.units)
             if not _article_prose(prose, teasers, is_article):
                 return PageType(LISTING, f"{reason}, {prose.run} in its longest run of paragraphs")
+    # a grid of cards says what the page is even when our blocks missed its text (a
+    # near-empty body would otherwise be handed to the second extractor and stored)
+    grid = "" if is_article else _card_grid(body, main, teasers, is_listing)
+    if grid:
+        return PageType(LISTING, grid)
     if main_chars < MIN_TEXT_CHARS:
         return _empty(main_chars)
-    if not is_article:
-        why = _thin(body, main, main_chars, teasers) or _card_grid(body, main, teasers, is_listing)
-        if why:
-            return PageType(LISTING, why)
+    thin = "" if is_article else _thin(body, main, main_chars, teasers)
+    if thin:
+        return PageType(LISTING, thin)
     return PageType()
 
 
