@@ -38,6 +38,7 @@ KEEP_CAPTIONS = False
 #: run of at least REPEAT_RUN repeated blocks is a copied passage
 REPEAT_CHARS = 40
 REPEAT_RUN = 3
+REPEAT_RUN_CHARS = 2000
 #: a linked line between paragraphs with at least this many words is a sentence
 LONE_LINK_WORDS = 6
 _WORDS = re.compile(r"\w+")
@@ -390,13 +391,24 @@ def _linky(block: Block) -> bool:
 
 
 def _among_links(blocks: list[Block], i: int) -> bool:
-    """A link is a link list only among links: a lone linked sentence between
-    paragraphs ("Visit the museum's site to learn more.") is part of the text, a lone
-    "Get the recipe" button is not. (Linked headings introduce their section, as
-    roundups link each product's name, and are never taken for a link list.)"""
+    """A link is a link list only among links, or when it is a button or a teaser.
+
+    A run of linked lines is a link list. A lone one between paragraphs is kept when it
+    is a heading (roundups link each product's name) or a line of some words ("Visit
+    the maker's site to read the manual", a product's name); a shouted headline
+    ("SEAN SPICER ELIMINATED FROM THE SHOW") is a news site's read-more teaser, and a
+    short one ("Get the recipe") a button.
+    """
     before = i > 0 and _linky(blocks[i - 1])
     after = i + 1 < len(blocks) and _linky(blocks[i + 1])
-    return before or after or len(_WORDS.findall(blocks[i].text)) < LONE_LINK_WORDS
+    if before or after:
+        return True
+    text = blocks[i].text.strip()
+    if text.isupper():
+        return True  # a shouted headline: a teaser
+    if blocks[i].kind == "h":
+        return False
+    return len(_WORDS.findall(text)) < LONE_LINK_WORDS
 
 
 def clean(blocks: list[Block], *, title: str | None, language: str | None = None) -> Cleaned:
@@ -435,7 +447,7 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
         if _READ_ALSO.search(text) and (len(text) < 250 or block.link_density > 0.3):
             removed.append((text, "read_also"))
             continue
-        if block.kind in ("p", "li") and _linky(block) and _among_links(blocks, i):
+        if block.kind in ("p", "li", "h") and _linky(block) and _among_links(blocks, i):
             removed.append((text, "link_list"))
             continue
         if block.kind in ("p", "h", "li") and is_byline(text):
@@ -476,17 +488,23 @@ def clean(blocks: list[Block], *, title: str | None, language: str | None = None
 
     # runs of consecutive repeats: a passage said again as a whole
     run_len = [0] * len(keys)
+    run_chars = [0] * len(keys)
     start = 0
     for i in range(len(keys) + 1):
         if i == len(keys) or not repeat[i]:
+            size = sum(len(k) for k in keys[start:i])
             for j in range(start, i):
-                run_len[j] = i - start
+                run_len[j], run_chars[j] = i - start, size
             start = i + 1
 
     def copied_run(i: int) -> bool:
         """A sentence or more said again inside a long run of repeats: a copied passage
-        (a plan that repeats "warm up" lines among new ones is not)."""
-        return run_len[i] >= REPEAT_RUN and len(keys[i]) >= REPEAT_CHARS
+        (a plan that repeats a day's meals or its "warm up" lines is not)."""
+        return (
+            run_len[i] >= REPEAT_RUN
+            and run_chars[i] >= REPEAT_RUN_CHARS
+            and len(keys[i]) >= REPEAT_CHARS
+        )
 
     out: list[Block] = []
     seen: set[str] = set()
