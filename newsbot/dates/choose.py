@@ -173,6 +173,22 @@ def _fix_false_utc(
     return out
 
 
+def _in_zone(d: PageDate | None, tz: tzinfo | None, shown: set[date]) -> PageDate | None:
+    """A UTC ('Z') stamp near midnight, re-expressed in the page's own zone when the page
+    shows that local day: 03:05Z from a -08:00 site whose byline reads '18 December' (or
+    whose URL holds /12/18/) is the 18th, as its readers saw it. `shown` holds the days the
+    page prints without a time (visible dates, the URL); without such a sign the stamp is
+    left as written, and a value already carrying a real offset is never shifted again."""
+    if d is None or tz is None or d.date_only or d.value.utcoffset():
+        return d
+    value = d.value.astimezone(tz)
+    if value.date() == d.value.date() or value.date() not in shown or d.value.date() in shown:
+        return d
+    off = value.utcoffset()
+    return PageDate(value=value.replace(tzinfo=fixed_tz(off) if off is not None else UTC),
+                    precision=d.precision, evidence=d.evidence)  # fmt: skip
+
+
 def _pick(pool: list[_Parsed], url_days: set[date]) -> PageDate | None:
     """Best-supported day, then the most precise value within that day."""
     strong = [p for p in pool if p.cand.evidence not in _WEAK]
@@ -251,4 +267,5 @@ def resolve_dates(
             mod = None  # "modified" before publication: mislabelled or stale, drop it
         elif mod.evidence == "http" and mod.utc < pub.utc:
             mod = None
-    return pub, mod
+    shown = {p.date.value.date() for p in published + modified if p.date.date_only}
+    return _in_zone(pub, tz, shown), _in_zone(mod, tz, shown)
