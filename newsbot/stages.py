@@ -66,6 +66,8 @@ def normalise_dates(article: Article) -> Article:
         fetched_at=article.fetched_at,
         timezone=article.timezone,
         language=article.language or article.language_hint,
+        html=article.html,
+        url=article.url,
     )
     return article
 

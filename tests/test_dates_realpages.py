@@ -55,3 +55,69 @@ def test_utc_stamp_stays_on_its_day_without_a_local_sign() -> None:
     ]
     pub, _ = resolve_dates(cands, fetched_at=FETCHED)
     assert pub is not None and pub.value.date().isoformat() == "2025-07-05"
+
+
+# ------------------------------------------------------------------ found but not chosen
+
+
+def test_labelled_published_line_in_the_header_beats_metadata() -> None:
+    """'Published Apr 26, 2023' in the article header wins over a JSON-LD date that a
+    template filled with the item's last save."""
+    html = """<html><body><article><h1>Top firms</h1>
+      <div class="post_meta-wrap"><div>Published Apr 26, 2023</div>
+      <div>Updated Aug 21, 2025</div></div><p>Text of the story.</p></article></body></html>"""
+    jsonld = [{"@type": "Article", "datePublished": "Aug 21, 2025", "dateModified": "Aug 20, 2025"}]
+    assert day(html, jsonld=jsonld) == "2023-04-26"
+
+
+def test_header_date_beats_a_metadata_save_stamp() -> None:
+    """datePublished == dateModified (a last-save stamp) and the header shows another day."""
+    html = """<html><body><main><h1>How much to charge</h1>
+      <div class="post-head"><p>January 31, 2024</p><p>Written by Ann Lee</p></div>
+      <p>Text of the story.</p></main></body></html>"""
+    jsonld = [{"@type": "BlogPosting", "datePublished": "Nov 05, 2025",
+               "dateModified": "Nov 05, 2025"}]  # fmt: skip
+    assert day(html, jsonld=jsonld) == "2024-01-31"
+
+
+def test_metadata_stands_against_an_unlabelled_header_date() -> None:
+    """Published and modified differ in the metadata: an unlabelled header date (often the
+    update shown as 'the' date) does not overrule the published one."""
+    html = """<html><body><main><h1>How much to charge</h1>
+      <div class="post-head"><p>January 31, 2024</p></div><p>Text.</p></main></body></html>"""
+    jsonld = [{"@type": "BlogPosting", "datePublished": "2023-05-02T10:00:00Z",
+               "dateModified": "2024-01-31T10:00:00Z"}]  # fmt: skip
+    assert day(html, jsonld=jsonld) == "2023-05-02"
+
+
+def _resolve_page(html: str, url: str = "https://example.com/blog/post") -> str | None:
+    cands = collect_candidates(lxml.html.fromstring(html), url, jsonld=[])
+    pub, _ = resolve_dates(cands, fetched_at=FETCHED, language="en", html=html, url=url)
+    return pub.value.date().isoformat() if pub else None
+
+
+def test_weak_looking_byline_is_used_when_a_second_reading_agrees() -> None:
+    """Only dates we judged weak (a byline in a 'sidebar' block): htmldate reads the page
+    again, and its day stands because our own candidates show it too."""
+    html = """<html><head><title>Data tools</title></head><body><div class="sidebar">
+      <div class="info-box"><h4>Published</h4><div class="date">July 8, 2025</div></div></div>
+      <div class="content"><h1>The top data tools</h1><p>Long text of the story here.</p></div>
+      </body></html>"""
+    assert _resolve_page(html) == "2025-07-08"
+
+
+def test_updated_line_stands_when_the_page_shows_no_published_date() -> None:
+    """The only date a page shows is 'Last updated: November 13, 2025': readers date the
+    page by it, so it is the answer when no published date exists anywhere."""
+    html = """<html><head><title>Webcams</title></head><body><div class="main">
+      <h1>Webcams</h1><p>Views of the valley.</p>
+      <p style="text-align:right">Last updated: November 13, 2025</p></div></body></html>"""
+    assert _resolve_page(html) == "2025-11-13"
+
+
+def test_modified_meta_alone_gives_no_published_date() -> None:
+    """A modified meta tag nobody sees is not a publication date, whatever else agrees."""
+    html = """<html><head><title>Coffee</title>
+      <meta property="article:modified_time" content="2024-03-19T14:01:40+00:00"></head>
+      <body><div class="main"><h1>Coffee</h1><p>About coffee plants.</p></div></body></html>"""
+    assert _resolve_page(html) is None

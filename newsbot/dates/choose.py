@@ -10,13 +10,15 @@ means None, not a guess.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from datetime import timezone as fixed_tz
 from typing import Any
 
-from newsbot.dates.parse import _zone, language_zone, parse_date
+from newsbot.dates.candidates import _label_role
+from newsbot.dates.parse import FUTURE_TOLERANCE, _zone, language_zone, parse_date
 from newsbot.items import DateCandidate, PageDate
 
 #: base trust per evidence kind ("text" = weak: comments, sidebars, related links)
@@ -217,14 +219,98 @@ def _pick(pool: list[_Parsed], url_days: set[date]) -> PageDate | None:
     return PageDate(value=result.value, precision=result.precision, evidence=head.cand.evidence)
 
 
+_METADATA = {"jsonld", "meta", "microdata"}
+_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _shown_over_metadata(
+    pub: PageDate | None, published: list[_Parsed], modified: list[_Parsed]
+) -> PageDate | None:
+    """The date the article's header shows, when the metadata's published date cannot be
+    trusted against it. Metadata loses to a date line in the article header on another day
+    when (a) the line says outright that it is the publication date ('Published 26 Apr
+    2023', a published class), or (b) the metadata's published day is also its modified day:
+    a template that writes the item's last save into both fields, while the page prints
+    the day it first appeared. Otherwise metadata stands."""
+    if pub is None or pub.evidence not in _METADATA:
+        return None
+    meta_pub = {p.day for p in published if p.cand.evidence in _METADATA}
+    meta_mod = {p.day for p in modified if p.cand.evidence in _METADATA}
+    shown = [
+        p
+        for p in published
+        if p.cand.evidence in ("byline", "time")
+        and ("@article" in p.cand.key or p.cand.key == "near-title@article")
+        and p.day not in meta_pub
+        and _FULL_YEAR.search(p.cand.raw)  # a year-less '12 Apr' is a guess of its year
+    ]
+    if not shown:
+        return None
+    save_stamp = bool(meta_pub) and all(
+        any(abs((d - m).days) <= 1 for m in meta_mod) for d in meta_pub
+    )
+    labelled = [p for p in shown if _label_role(p.cand.raw) == "published"]
+    pool = labelled or (shown if save_stamp else [])
+    if not pool or len({p.day for p in pool}) > 1:
+        return None  # the header disagrees with itself: keep the metadata
+    best = max(pool, key=lambda m: (m.weight, _fine(m), -m.order))
+    return PageDate(value=best.date.value, precision=best.date.precision,
+                    evidence=best.cand.evidence)  # fmt: skip
+
+
+def _second_opinion_day(html: str, url: str | None, fetched_at: datetime) -> date | None:
+    """htmldate's reading of the page (its own markup and text heuristics), or None.
+
+    Only asked when our own evidence is weak, so its cost (a few ms) is paid on few pages.
+    """
+    try:
+        from htmldate import find_date
+
+        found = find_date(
+            html,
+            url=url or None,
+            extensive_search=True,
+            original_date=True,
+            max_date=fetched_at.replace(tzinfo=None) + FUTURE_TOLERANCE,
+        )
+        return date.fromisoformat(found[:10]) if found else None
+    except Exception:  # a second opinion must never cost us the page
+        return None
+
+
+#: evidence a reader sees on the page (an "Updated 3 May" line is the only date a page
+#: without any published date shows; a modified meta tag is not shown to anyone)
+_VISIBLE = {"byline", "time", "text"}
+
+
+def _corroborated(day: date | None, pool: list[_Parsed]) -> PageDate | None:
+    """The page's own value for a day another reader chose: the strongest candidate on
+    that day, of any kind (a sidebar-looking byline, an 'Updated' line). A day none of our
+    candidates shows is not taken: a reader that saw nothing we can check is a guess."""
+    if day is None:
+        return None
+    members = [p for p in pool if p.day == day]
+    if not members:
+        return None
+    best = max(members, key=lambda m: (m.weight, _fine(m), -m.order))
+    return PageDate(value=best.date.value, precision=best.date.precision, evidence="second_opinion")
+
+
 def resolve_dates(
     candidates: list[DateCandidate],
     *,
     fetched_at: datetime,
     timezone: str | None = None,
     language: str | None = None,
+    html: str | None = None,
+    url: str | None = None,
 ) -> tuple[PageDate | None, PageDate | None]:
-    """(published, modified) from raw candidates; either may be None, neither is invented."""
+    """(published, modified) from raw candidates; either may be None, neither is invented.
+
+    With the page's `html`, a page on which we find no trustworthy published date is read
+    a second time by htmldate; its day is taken only when one of our own candidates (weak
+    or modified ones included) shows that same day.
+    """
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
     cands = [
@@ -262,6 +348,12 @@ def resolve_dates(
 
     pub = _pick(published, url_days)
     mod = _pick(modified, set())
+    pub = _shown_over_metadata(pub, published, modified) or pub
+    if pub is None and html:
+        pub = _corroborated(
+            _second_opinion_day(html, url, fetched_at),
+            published + [p for p in modified if p.cand.evidence in _VISIBLE],
+        )
     if pub is not None and mod is not None:
         if mod.utc < pub.utc and mod.as_date() < pub.as_date():
             mod = None  # "modified" before publication: mislabelled or stale, drop it
