@@ -121,3 +121,24 @@ def test_modified_meta_alone_gives_no_published_date() -> None:
       <meta property="article:modified_time" content="2024-03-19T14:01:40+00:00"></head>
       <body><div class="main"><h1>Coffee</h1><p>About coffee plants.</p></div></body></html>"""
     assert _resolve_page(html) is None
+
+
+# ------------------------------------------------------------------ glued bylines, URLs
+
+
+def test_a_byline_whose_parts_were_glued_still_gives_its_date() -> None:
+    """Tags dropped between name and date: "Jane DoeDecember 2, 2025", "Doe-June 12"."""
+    for line, want in [
+        ("Julian CanlasDecember 2, 2025", "2025-12-02"),
+        ("BySummer Swann-June 12, 2025", "2025-06-12"),
+        ("Apr 16, 20240 min. read", "2024-04-16"),  # year glued to the reading time
+    ]:
+        byline = f"<div class='byline'>{line}</div>"
+        html = f"<html><body><article><h1>Title</h1>{byline}<p>x</p></article></body></html>"
+        assert day(html) == want, line
+
+
+def test_a_url_with_a_month_name_gives_the_full_date() -> None:
+    html = "<html><body><article><h1>Title</h1><p>Text</p></article></body></html>"
+    assert day(html, "https://wine.example/blog/2023/october/03/how-many-wines") == "2023-10-03"
+    assert day(html, "https://wine.example/blog/2023/october/how-many-wines") is None

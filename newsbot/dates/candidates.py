@@ -130,6 +130,17 @@ _URL_DATE = [
     re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"),
     re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])"),
 ]
+_MONTH_NUMBER = {
+    m: i + 1
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )
+}
+_URL_MONTH_NAME = re.compile(
+    r"/((?:19|20)\d{2})/(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)/"
+    r"(0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
 MAX_TEXT_CANDIDATES = 12
 #: how many date-looking elements' text we read at most (bounds the cost on huge pages)
 MAX_TEXT_LOOKS = 80
@@ -390,6 +401,11 @@ def _url_candidates(url: str) -> list[DateCandidate]:
             y, mo, d = m.groups()
             raw = f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
             return [DateCandidate(raw, "published", "url", "url-path")]
+    m = _URL_MONTH_NAME.search(path.lower())
+    if m:  # /2023/october/03/
+        y, name, d = m.groups()
+        raw = f"{int(y):04d}-{_MONTH_NUMBER[name[:3]]:02d}-{int(d):02d}"
+        return [DateCandidate(raw, "published", "url", "url-path")]
     return []
 
 

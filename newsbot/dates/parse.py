@@ -438,11 +438,26 @@ def _numeric(a: str, b: str, c: str, sep: str, order: str) -> tuple[int, int, in
     return z, month, day, len(c) == 2
 
 
+_GLUED_CASE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z][a-z])")
+_GLUED_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_GLUED_YEAR = re.compile(
+    r"\b((?:19|20)\d\d)(\d{1,2}\s*(?:min|mins|minutes?|hrs?|hours?|sec|secs)\b)", re.I
+)
+
+
+def _unglue(text: str) -> str:
+    """Bylines whose parts were glued when the page's tags were dropped: "Jane
+    DoeDecember 2, 2025", "Jane Doe-June 12, 2025", "Apr 16, 20240 min read"."""
+    text = _GLUED_YEAR.sub(r"\1 \2", text)
+    text = _GLUED_CASE.sub(" ", text)
+    return _GLUED_HYPHEN.sub(" ", text)
+
+
 def _parse_text(
     text: str, tz: tzinfo, fetched_at: datetime, language: str | None
 ) -> PageDate | None:
     """Human dates: labels and bylines around a date, any language dateparser knows."""
-    s = _AMPM.sub(r"\1 \2m", text.casefold().replace("\u00a0", " "))
+    s = _AMPM.sub(r"\1 \2m", _unglue(text).casefold().replace("\u00a0", " "))
 
     # numeric dates first (so their parts are not mistaken for a time)
     ymd: tuple[int, int, int] | None = None
