@@ -142,3 +142,57 @@ def test_a_url_with_a_month_name_gives_the_full_date() -> None:
     html = "<html><body><article><h1>Title</h1><p>Text</p></article></body></html>"
     assert day(html, "https://wine.example/blog/2023/october/03/how-many-wines") == "2023-10-03"
     assert day(html, "https://wine.example/blog/2023/october/how-many-wines") is None
+
+
+# ------------------------------------------------------------------ feed and sitemap hints
+
+
+def test_a_feed_date_beats_a_weak_page_date_and_stands_alone() -> None:
+    feed = Hints(published="Tue, 04 Mar 2025 09:30:00 GMT", via="feed")
+    sidebar = (
+        "<html><body><article><h1>Title</h1><p>Text</p></article>"
+        "<aside class='related'><time>2 March 2025</time></aside></body></html>"
+    )
+    assert day(sidebar, hints=feed) == "2025-03-04"
+    bare = "<html><body><article><h1>Title</h1><p>Text</p></article></body></html>"
+    assert day(bare, hints=feed) == "2025-03-04"
+    assert day(bare, hints=Hints(published="2025-03-04", via="sitemap")) == "2025-03-04"
+
+
+def test_strong_page_metadata_beats_a_feed_that_disagrees_and_keeps_it_as_evidence() -> None:
+    html = "<html><body><article><h1>Title</h1><p>Text</p></article></body></html>"
+    jsonld = [{"@type": "NewsArticle", "datePublished": "2025-02-20T08:00:00+00:00"}]
+    feed = Hints(published="Tue, 04 Mar 2025 09:30:00 GMT", via="feed")
+    tree = lxml.html.fromstring(html)
+    cands = collect_candidates(tree, "https://example.com/news/story", jsonld=jsonld, hints=feed)
+    pub, _ = resolve_dates(cands, fetched_at=FETCHED, language="en")
+    assert pub is not None and pub.value.date().isoformat() == "2025-02-20"
+    assert any(c.evidence == "feed" for c in cands)  # the feed's date stays on record
+
+
+def test_a_modified_date_never_stands_in_for_a_published_one() -> None:
+    html = (
+        "<html><head><meta property='article:modified_time' content='2025-05-01T10:00:00Z'>"
+        "</head><body><article><h1>Title</h1><p>Text</p></article></body></html>"
+    )
+    feed = Hints(published="2025-03-04", modified="2025-05-01", via="sitemap")
+    assert day(html, hints=feed) == "2025-03-04"
+    assert day(html, hints=Hints(modified="2025-05-01", via="sitemap")) is None
+
+
+def test_a_local_time_is_read_in_the_source_zone_else_in_the_page_zone_once() -> None:
+    naive = "<meta property='article:published_time' content='2025-03-04T23:30:00'>"
+    zoned = "<meta property='article:modified_time' content='2025-03-05T10:00:00-05:00'>"
+
+    def published(head: str, timezone: str | None) -> str:
+        html = f"<html><head>{head}</head><body><article><h1>T</h1><p>x</p></article></body></html>"
+        cands = collect_candidates(lxml.html.fromstring(html), "https://e.example/x", jsonld=[])
+        pub, _ = resolve_dates(cands, fetched_at=FETCHED, timezone=timezone, language="en")
+        assert pub is not None
+        return pub.value.isoformat()
+
+    assert published(naive, "Europe/Kyiv") == "2025-03-04T23:30:00+02:00"
+    assert published(naive + zoned, None) == "2025-03-04T23:30:00-05:00"  # the page's zone
+    assert published(naive + zoned, "Europe/Kyiv") == "2025-03-04T23:30:00+02:00"
+    aware = "<meta property='article:published_time' content='2025-03-04T23:30:00+01:00'>"
+    assert published(aware, "America/New_York") == "2025-03-04T23:30:00+01:00"  # never shifted
