@@ -22,7 +22,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     extract.add_argument("--timezone", help="zone for dates without one, e.g. Europe/Kyiv")
     extract.add_argument("--language", help="language hint, e.g. en")
     extract.add_argument(
-        "--candidates", action="store_true", help="also print every date candidate found"
+        "--candidates",
+        action="store_true",
+        help="also print every candidate found for the date (parsed, trusted how much, "
+        "chosen or not) and why the winner won",
     )
     extract.set_defaults(run=run)
 
@@ -95,8 +98,33 @@ def _article_json(name: str, article: Any, dropped: str | None, candidates: bool
     if dropped:
         data["dropped"] = dropped
     if candidates:
-        data["date_candidates"] = [
-            {"raw": c.raw, "role": c.role, "evidence": c.evidence, "key": c.key}
-            for c in article.date_candidates
-        ]
+        from newsbot.dates import explain
+
+        data["date_candidates"] = explain(
+            article.date_candidates,
+            published=article.published,
+            modified=article.modified,
+            fetched_at=article.fetched_at,
+            timezone=article.timezone,
+            language=article.language or article.language_hint,
+        )
+        data["published_by"] = _date_reason(article.published, data["date_candidates"])
     return data
+
+
+def _date_reason(published: Any, rows: list[dict]) -> str | None:
+    """One line on why the published date won (or why there is none)."""
+    if published is None:
+        return "no published date: no candidate of published evidence could be read"
+    support = [r for r in rows if r.get("supports") == "published"]
+    if published.evidence == "second_opinion":
+        kinds = ", ".join(sorted({r["evidence"] for r in support})) or "the page"
+        return f"own evidence weak; a second reading (htmldate) chose this day, shown by {kinds}"
+    best = max(support, key=lambda r: r["trust"], default=None)
+    if best is None:
+        return f"from {published.evidence}"
+    others = sorted({r["evidence"] for r in support} - {best["evidence"]})
+    agree = f"; agreed by {', '.join(others)}" if others else ""
+    return (
+        f"{best['evidence']} {best['key']} (trust {best['trust']}), the best-supported day{agree}"
+    )

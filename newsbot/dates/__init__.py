@@ -6,7 +6,7 @@ No Scrapy or database imports here: it runs the same in a crawl and offline.
 """
 
 from newsbot.dates.candidates import collect_candidates
-from newsbot.dates.choose import resolve_dates
+from newsbot.dates.choose import explain, resolve_dates
 from newsbot.dates.parse import parse_date
 
-__all__ = ["collect_candidates", "parse_date", "resolve_dates"]
+__all__ = ["collect_candidates", "explain", "parse_date", "resolve_dates"]

@@ -361,3 +361,48 @@ def resolve_dates(
             mod = None
     shown = {p.date.value.date() for p in published + modified if p.date.date_only}
     return _in_zone(pub, tz, shown), _in_zone(mod, tz, shown)
+
+
+def explain(
+    candidates: list[DateCandidate],
+    *,
+    published: PageDate | None,
+    modified: PageDate | None,
+    fetched_at: datetime,
+    timezone: str | None = None,
+    language: str | None = None,
+) -> list[dict[str, Any]]:
+    """Each candidate as `newsbot extract --candidates` shows it: what it parsed to, how
+    much its kind of evidence is trusted, and whether it carries the chosen value.
+
+    The published date is the best-supported day: the highest trust among the
+    candidates of that day, plus a little per other kind of evidence that agrees and
+    more when the URL shows that day; a modified date never stands in for it.
+    """
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    out: list[dict[str, Any]] = []
+    for c in candidates or []:
+        d = parse_date(c.raw, fetched_at=fetched_at, timezone=timezone, language=language)
+        row: dict[str, Any] = {
+            "raw": c.raw,
+            "role": c.role,
+            "evidence": c.evidence,
+            "key": c.key,
+            "parsed": d.value.isoformat() if d else None,
+            "trust": _weight(c),
+        }
+        if d is None:
+            row["why_not"] = "unparseable, imprecise or implausible"
+        elif c.evidence in _WEAK:
+            row["why_not"] = "weak evidence (comments, sidebars, related links): never decides"
+        chosen = [
+            name
+            for name, value in (("published", published), ("modified", modified))
+            if d is not None and value is not None and d.value.date() == value.value.date()
+            and (c.role == "modified") == (name == "modified")
+        ]  # fmt: skip
+        if chosen:
+            row["supports"] = chosen[0]
+        out.append(row)
+    return out
