@@ -115,8 +115,10 @@ def test_short_h1_matching_part_of_title_does_not_win() -> None:
     html = """<html><head><title>Atkins diet (14 days) - lose up to 10 kg. Reviews</title></head>
 <body><h1>Atkins diet: lose up to 10 kilograms in 14 days</h1><p>Text.</p>
 <h1>Reviews</h1><p>Some reviews.</p></body></html>"""
+    # "Reviews" is one part of <title>, but the headline is the first <h1>, the one
+    # the reader sees over the article (metadata titles are often SEO variants)
     assert extract_page(html, "https://diets.example/atkins").title == (
-        "Atkins diet (14 days) - lose up to 10 kg. Reviews"
+        "Atkins diet: lose up to 10 kilograms in 14 days"
     )
 
 

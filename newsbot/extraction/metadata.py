@@ -7,16 +7,28 @@ then the DOM (<h1>, <title>, rel=author / .byline). Nothing here raises.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from newsbot.extraction.authors import byline_text, clean_authors, dom_authors
 from newsbot.extraction.html import text_of
+from newsbot.extraction.titles import (
+    cap,
+    choose_title,
+    headline_text,
+    in_masthead,
+    norm,
+    split_site,
+    strip_site,
+    url_sections,
+)
+
+__all__ = ["Metadata", "clean_authors", "extract_metadata", "strip_site"]
 
 ARTICLE_TYPES = {
     "article",
@@ -139,8 +151,8 @@ def _names(value: object, depth: int = 0) -> list[str]:
     if isinstance(value, list):
         return [n for v in value for n in _names(v, depth + 1)]
     if isinstance(value, dict):
-        if _types(value) & {"organization", "newsmediaorganization", "corporation"}:
-            return []
+        # an organisation is kept (an agency or desk byline); the publisher's own name
+        # is dropped later with the other site names
         name = _str(value.get("name"))
         if not name and (value.get("givenName") or value.get("familyName")):
             name = " ".join(
@@ -202,250 +214,8 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str | None:
 
 # ---------------------------------------------------------------- title / site
 
-_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|»|«|/|:)\s+")
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"\W+", "", s.casefold())
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def _split_site(title: str, site_names: Iterable[str], host: str = "") -> tuple[str, list[str]]:
-    """`title` without its ' | Site' / 'Site - ' parts, and the parts taken off."""
-    parts = _SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title, []
-    sites = {_norm(s) for s in site_names if s}
-    # an address (127.0.0.1) names no site: its "127" would match headlines' numbers
-    host_key = "" if not host or _is_ip(host) else _norm(host.removeprefix("www.").split(".")[0])
-
-    def is_site(part: str) -> bool:
-        p = _norm(part)
-        if not p:
-            return True
-        if p in sites or any(s and (p.startswith(s) or s.startswith(p)) for s in sites):
-            return True
-        if not host_key:
-            return False
-        if p == host_key or p == _norm(host):
-            return True
-        # "BBC News" on bbc.co.uk, but not "Why CNN changed its logo" on cnn.com
-        return host_key in p and len(part.split()) <= 3
-
-    removed: list[str] = []
-    changed = True
-    while changed and len(parts) > 1:
-        changed = False
-        if is_site(parts[-1]):
-            removed.append(parts.pop())
-            changed = True
-        elif is_site(parts[0]) and len(parts) > 1:
-            removed.append(parts.pop(0))
-            changed = True
-    # rejoin with the original separators by slicing the original string
-    kept = " ".join(parts)
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    if start >= 0 and end > start:
-        return title[start:end].strip(), removed
-    return kept, removed
-
-
-def strip_site(title: str, site_names: Iterable[str], host: str = "") -> str:
-    """Drop a ' | Site' / 'Site - ' part when it is the site's name (or its domain)."""
-    return _split_site(title, site_names, host)[0]
-
-
-def _choose_title(
-    candidates: list[str | None],
-    h1s: list[str],
-    doc_title: str | None,
-    sites: list[str],
-    host: str,
-) -> str | None:
-    """The headline: metadata first, then the <h1> that <title> confirms, then <title>.
-
-    A candidate that is only the site's name never wins: a known name, the part taken
-    off <title> as the site's, or an <h1> that is the last part of <title> and much
-    shorter than the rest (templates put the site's name in a masthead <h1>, some
-    in og:title too). Among several <h1>, the one <title> starts with wins.
-    """
-    sites = [s for s in sites if s]
-    if doc_title:
-        parts = _SEPARATORS.split(doc_title)
-        if len(parts) > 1:
-            last = _norm(parts[-1])
-            rest = _norm(" ".join(parts[:-1]))
-            sites += [h for h in h1s if _norm(h) == last and len(last) * 2 < len(rest)]
-    site_keys = {_norm(s) for s in sites}
-    stripped: str | None = None
-    if doc_title:
-        stripped, removed = _split_site(doc_title, sites, host)
-        site_keys.update(_norm(r) for r in removed)
-    site_keys.discard("")
-
-    def is_site(text: str) -> bool:
-        key = _norm(text)
-        return not key or key in site_keys
-
-    for cand in candidates:
-        if cand:
-            cand = strip_site(cand, sites, host)
-            if not is_site(cand):
-                return cand
-    h1s = [h for h in h1s if not is_site(h)]
-    title_key = _norm(doc_title) if doc_title else ""
-    stripped_key = _norm(stripped) if stripped else ""
-    # an <h1> that <title> holds; beyond the first <h1>, only one <title> starts with
-    # or one holding most of it (a short section heading is in many titles by chance)
-    confirmed = [
-        h
-        for i, h in enumerate(h1s)
-        if title_key
-        and _norm(h) in title_key
-        and (
-            i == 0
-            or title_key.startswith(_norm(h))
-            or len(_norm(h)) * 2 >= len(stripped_key or title_key)
-        )
-    ]
-    if confirmed:
-
-        def rank(h: str) -> tuple[bool, bool, int]:
-            key = _norm(h)
-            return (key == stripped_key, title_key.startswith(key), len(key))
-
-        return max(confirmed, key=rank)
-    if stripped and not is_site(stripped):
-        if stripped == doc_title and not h1s:
-            # no site name known: the longest part of "A | B" is usually the headline
-            parts = _SEPARATORS.split(doc_title)
-            if len(parts) > 1:
-                stripped = max(parts, key=len)
-        return stripped
-    return h1s[0] if h1s else stripped
-
-
-def _links_home(h1: etree._Element, host: str) -> bool:
-    """An <h1> that is (or sits in) a link to the site's home page: the logo."""
-    home = host.removeprefix("www.")
-    for a in [*h1.iterancestors("a"), *h1.iter("a")]:
-        href = (a.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            continue
-        parts = urlsplit(href)
-        netloc = parts.netloc.removeprefix("www.")
-        if not parts.path.strip("/") and not parts.query and (not netloc or netloc == home):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------- authors
-
-_BY_PREFIX = re.compile(
-    r"^\s*(?:by|from|written by|posted by|von|par|por|di|da|door|av|автор|авторы|автор:|"
-    r"текст|текст:|publié par|escrito por)\s*[:\-]?\s+",
-    re.IGNORECASE,
-)
-_SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\bі\b|\bта\b)\s*")
-_NOT_PERSON = re.compile(
-    r"\b(?:staff|admin|administrator|editor|editors|editorial|team|desk|newsroom|redaktion|"
-    r"rédaction|redacción|redazione|редакция|редакція|agency|agencies|wire|reporters?|"
-    r"contributors?|guest|anonymous|unknown|news|press|media|associated press|reuters|afp)\b",
-    re.IGNORECASE,
-)
-
-
-def clean_authors(raw: Iterable[str], site_names: Iterable[str] = ()) -> list[str]:
-    """People only: no 'By ', no site names or 'Staff', split 'A and B', de-duplicated."""
-    sites = {_norm(s) for s in site_names if s}
-    out: list[str] = []
-    seen: set[str] = set()
-    for value in raw:
-        if not value:
-            continue
-        value = " ".join(value.split())
-        if re.match(r"^(?:https?:)?//", value) or "@" in value:
-            continue
-        value = _BY_PREFIX.sub("", value)
-        value = re.split(r"\s+[|•·—–]\s+|\s+-\s+", value)[0]  # "Name | Role", "Name - Title"
-        for name in _SPLIT_AUTHORS.split(value):
-            name = name.strip(" .,:;|-–—()[]\"'")
-            name = _BY_PREFIX.sub("", name)
-            if not name or len(name) < 3 or len(name) > 60 or len(name.split()) > 5:
-                continue
-            if any(ch.isdigit() for ch in name) or _NOT_PERSON.search(name):
-                continue
-            key = _norm(name)
-            if key in sites or key in seen:
-                continue
-            seen.add(key)
-            out.append(name)
-    return out
-
-
-_BYLINE_XPATH = (
-    ".//a[@rel='author'] | .//*[@rel='author' and not(self::link)]"
-    " | .//*[@itemprop='author']"
-    " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' author ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' author-name ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' byline__name ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' fn ')]"
-)
-
-
-#: class tokens `_BYLINE_XPATH` looks for, and XPath's whitespace (normalize-space)
-_BYLINE_CLASSES = frozenset({"byline", "author", "author-name", "byline__name", "fn"})
-_XPATH_SPACE = re.compile(r"[ \t\r\n]+")
-
-
-def _byline_nodes(tree: etree._Element, limit: int) -> list[etree._Element]:
-    """The first `limit` matches of `_BYLINE_XPATH`, in document order.
-
-    One Python pass that stops early: the XPath's class tests (concat/normalize-space
-    on every element of the page) cost ~5 ms a page.
-    """
-    out: list[etree._Element] = []
-    for el in tree.iterdescendants():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue  # comments, processing instructions
-        get = el.get
-        cls = get("class")
-        if (
-            (get("rel") == "author" and tag != "link")
-            or get("itemprop") == "author"
-            or (cls and not _BYLINE_CLASSES.isdisjoint(_XPATH_SPACE.split(cls)))
-        ):
-            out.append(el)
-            if len(out) >= limit:
-                break
-    return out
-
-
-def _dom_authors(tree: etree._Element) -> list[str]:
-    found: list[str] = []
-    for node in _byline_nodes(tree, 8):
-        if any(
-            "comment" in (a.get("class") or "") + (a.get("id") or "") for a in node.iterancestors()
-        ):
-            continue
-        name_node = node.find(".//*[@itemprop='name']")
-        if name_node is not None:
-            text = name_node.get("content") or text_of(name_node)
-        else:
-            text = node.get("content") or text_of(node)
-        if text and len(text) < 100:
-            found.append(text)
-    return found
+_norm = norm
+_split_site = split_site
 
 
 # ---------------------------------------------------------------- main entry
@@ -482,21 +252,24 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
     for i, node in enumerate(tree.iter("h1")):
         if i >= 10:
             break
-        text = text_of(node)
-        if text and not _links_home(node, host):
+        text = headline_text(node)
+        if text and not in_masthead(node, host):
             h1s.append(text)
     title_node = tree.find(".//title")
     doc_title = text_of(title_node) if title_node is not None else None
-    meta.title = _choose_title(
-        [
-            _str(art.get("headline")) if art else None,
-            _first(metas, "og:title"),
-            _first(metas, "twitter:title", "dc.title", "dcterms.title", "headline"),
-        ],
-        h1s,
-        doc_title or None,
-        sites,
-        host,
+    meta.title = cap(
+        choose_title(
+            [
+                _str(art.get("headline")) if art else None,
+                _first(metas, "og:title"),
+                _first(metas, "twitter:title", "dc.title", "dcterms.title", "headline"),
+            ],
+            h1s,
+            doc_title or None,
+            sites,
+            host,
+            [*url_sections(url), *_keywords(art.get("articleSection") if art else None)[:3]],
+        )
     )
 
     # authors
@@ -513,7 +286,9 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
             v for v in metas.get("sailthru.author", []) + metas.get("parsely-author", [])
         ]
     if not clean_authors(raw_authors, sites):
-        raw_authors += _dom_authors(tree)
+        raw_authors += dom_authors(tree)
+        if not clean_authors(raw_authors, sites):
+            raw_authors += byline_text(tree)
     meta.authors = clean_authors(raw_authors, sites)
 
     # description / lead
