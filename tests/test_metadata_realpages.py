@@ -229,3 +229,23 @@ def test_plain_by_line_under_the_headline() -> None:
     assert _authors("", body) == ["Ann Lee"]
     body = "<h1>Budget passes</h1><p>By clicking Subscribe you agree to our terms.</p>"
     assert _authors("", body) == []
+
+
+def test_a_personal_site_named_after_its_author_keeps_the_author() -> None:
+    """The site's own name is never the author, unless the page says a person of that
+    name wrote it: a personal site is named after its owner."""
+
+    def site(name: str) -> str:
+        return f'<meta property="og:site_name" content="{name}">'
+
+    def ld(author_type: str, name: str) -> str:
+        obj = (
+            f'{{"@type": "BlogPosting", "author": {{"@type": "{author_type}", "name": "{name}"}}}}'
+        )
+        return f'<script type="application/ld+json">{obj}</script>'
+
+    assert _authors(site("Eric Ries") + '<meta name="author" content="Eric Ries">') == ["Eric Ries"]
+    assert _authors(site("Ben Nadel") + ld("Person", "Ben Nadel")) == ["Ben Nadel"]
+    # a publication's name stays out, even when its pages name it as the author
+    assert _authors(site("City Times") + '<meta name="author" content="City Times">') == []
+    assert _authors(site("Harbour Post") + ld("Organization", "Harbour Post")) == []

@@ -163,6 +163,44 @@ def _names(value: object, depth: int = 0) -> list[str]:
     return [s] if s else []
 
 
+def _person_names(value: object) -> list[str]:
+    """Names of the JSON-LD authors typed as a Person (not an Organization)."""
+    items = value if isinstance(value, list) else [value]
+    return [
+        name
+        for v in items
+        if isinstance(v, dict) and "person" in {t.lower() for t in _type_list(v)}
+        for name in _names(v)
+    ]
+
+
+#: words that make a name an organisation's ("City Times", "Help Net Security")
+_ORG_WORD = re.compile(
+    r"\b(?:times|news|post|daily|weekly|media|group|inc|llc|ltd|co|corp|company|security|"
+    r"blog|magazine|journal|tribune|herald|press|network|tv|radio|team|store|shop|labs?|"
+    r"studio|agency|institute|university|center|centre|foundation|society|club|online|"
+    r"digital|global|solutions|services|systems|guide|review|reviews|world|today|hub|"
+    r"expert|travel|health|tech|editors?|staff|desk|newsroom)\b",
+    re.IGNORECASE,
+)
+
+
+def _personal_name(value: str) -> bool:
+    """A person's name as a `meta name=author` gives it: two or three capitalised words,
+    none of them an organisation's ("Eric Ries", not "City Times")."""
+    words = value.split()
+    return (
+        2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words)
+        and not _ORG_WORD.search(value)
+    )
+
+
+def _type_list(obj: dict) -> list[str]:
+    t = obj.get("@type")
+    return [x for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)]
+
+
 def _url(value: object) -> str | None:
     if isinstance(value, list):
         for v in value:
@@ -285,6 +323,11 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
         raw_authors += [
             v for v in metas.get("sailthru.author", []) + metas.get("parsely-author", [])
         ]
+    # a personal site is named after its author ("Eric Ries", by Eric Ries): the site's
+    # name is kept when the page declares it as a person who wrote the article
+    persons = {n.casefold() for a in articles for n in _person_names(a.get("author"))}
+    persons |= {v.casefold() for v in metas.get("author", []) if _personal_name(v)}
+    sites = [s for s in sites if s.casefold() not in persons]
     if not clean_authors(raw_authors, sites):
         raw_authors += dom_authors(tree)
         if not clean_authors(raw_authors, sites):
