@@ -35,3 +35,22 @@ def test_candidates_say_what_each_date_parsed_to_and_why_the_winner_won(
     assert all("parsed" in r and "trust" in r for r in data["date_candidates"])
     assert data["published_by"].startswith("meta article:published_time")
     assert "agreed by byline" in data["published_by"]
+
+
+def test_candidates_show_where_the_title_and_authors_came_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    head = (
+        '<meta property="og:title" content="Trams return to the old town | City Times">'
+        '<meta name="author" content="Jane Roe">'
+    )
+    page.write_text(PAGE.replace("<head>", f"<head>{head}"), encoding="utf-8")
+    assert main(["extract", "--candidates", "--url", "https://city.example/trams", str(page)]) == 0
+    data = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert data["title"] == "Trams return to the old town"
+    sources = {t["source"]: t["chosen"] for t in data["title_candidates"]}
+    assert sources["h1"] and sources["og:title"]
+    assert data["title_by"].startswith("the visible <h1>, confirmed by og:title")
+    assert data["authors"] == ["Jane Roe"]
+    assert any(a["chosen"] and a["source"] == "meta author" for a in data["author_candidates"])

@@ -24,8 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     extract.add_argument(
         "--candidates",
         action="store_true",
-        help="also print every candidate found for the date (parsed, trusted how much, "
-        "chosen or not) and why the winner won",
+        help="also print every candidate found for the date, title and authors (where "
+        "from, chosen or not) and why the winner won",
     )
     extract.set_defaults(run=run)
 
@@ -109,7 +109,54 @@ def _article_json(name: str, article: Any, dropped: str | None, candidates: bool
             language=article.language or article.language_hint,
         )
         data["published_by"] = _date_reason(article.published, data["date_candidates"])
+        data.update(_field_candidates(article))
     return data
+
+
+def _key(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
+
+
+def _field_candidates(article: Any) -> dict[str, Any]:
+    """Title and author candidates by source, which ones the stored value came from, and
+    one line on why (extraction is run again on the page: this is a debugging view)."""
+    from newsbot.extraction import extract_page
+
+    ex = extract_page(article.html or "", article.url, hints=article.hints)
+    title = _key(article.title)
+    titles = [
+        {"source": src, "raw": raw, "chosen": bool(title) and title in _key(raw)}
+        for src, raw in ex.title_sources
+    ]
+    chosen = [t["source"] for t in titles if t["chosen"]]
+    if not article.title:
+        title_by = "no title: no source gave a usable one"
+    elif "h1" in chosen:
+        meta = [s for s in chosen if s not in ("h1", "<title>")]
+        title_by = (
+            f"the visible <h1>, confirmed by {', '.join(meta)}"
+            if meta
+            else "the visible <h1>: it reads like a headline and no metadata title matches it"
+        )
+    else:
+        title_by = f"metadata ({', '.join(chosen) or 'hints'}), site and section names stripped"
+    names = {_key(a) for a in article.authors or []}
+    authors = [
+        {"source": src, "raw": raw, "chosen": any(n and n in _key(raw) for n in names)}
+        for src, raw in ex.author_sources
+    ]
+    used = sorted({a["source"] for a in authors if a["chosen"]})
+    authors_by = (
+        f"from {', '.join(used)}; labels, credits, dates and the site's own name removed"
+        if used
+        else "no author: none found, or only the site's own name, credits or dates"
+    )
+    return {
+        "title_candidates": titles,
+        "title_by": title_by,
+        "author_candidates": authors,
+        "authors_by": authors_by,
+    }
 
 
 def _date_reason(published: Any, rows: list[dict]) -> str | None:

@@ -54,6 +54,9 @@ class Extraction:
     #: words in the page's `<p>` elements (how much prose the page holds), for the
     #: boilerplate stage's second opinion (see extraction.second_opinion)
     prose_words: int = 0
+    #: (source, raw value) of every title and author candidate (`extract --candidates`)
+    title_sources: list[tuple[str, str]] = field(default_factory=list)
+    author_sources: list[tuple[str, str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=512)
@@ -137,6 +140,7 @@ def extract_page(
         hints.authors if hints else [], [meta.site_name or ""]
     )
     result.lead = meta.description
+    result.title_sources, result.author_sources = meta.title_sources, meta.author_sources
     result.canonical_url = meta.canonical_url
     result.site_name = meta.site_name
     result.section = meta.section

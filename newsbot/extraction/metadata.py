@@ -68,6 +68,9 @@ class Metadata:
     #: says the page is (for the page-type classifier)
     schema_types: set[str] = field(default_factory=set)
     og_type: str | None = None
+    #: (source, raw value) of every title and author found, for `extract --candidates`
+    title_sources: list[tuple[str, str]] = field(default_factory=list)
+    author_sources: list[tuple[str, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -295,13 +298,20 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
             h1s.append(text)
     title_node = tree.find(".//title")
     doc_title = text_of(title_node) if title_node is not None else None
+    titles = [
+        ("jsonld headline", _str(art.get("headline")) if art else None),
+        ("og:title", _first(metas, "og:title")),
+        (
+            "twitter:title/dc.title",
+            _first(metas, "twitter:title", "dc.title", "dcterms.title", "headline"),
+        ),
+    ]
+    meta.title_sources = [(k, v) for k, v in titles if v] + [("h1", h) for h in h1s]
+    if doc_title:
+        meta.title_sources.append(("<title>", doc_title))
     meta.title = cap(
         choose_title(
-            [
-                _str(art.get("headline")) if art else None,
-                _first(metas, "og:title"),
-                _first(metas, "twitter:title", "dc.title", "dcterms.title", "headline"),
-            ],
+            [v for _k, v in titles],
             h1s,
             doc_title or None,
             sites,
@@ -314,6 +324,7 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
     raw_authors: list[str] = []
     for a in articles:
         raw_authors += _names(a.get("author")) + _names(a.get("creator"))
+    meta.author_sources = [("jsonld author", n) for n in raw_authors]
     if not raw_authors:
         raw_authors = [
             v
@@ -323,15 +334,20 @@ def extract_metadata(tree: etree._Element, url: str) -> Metadata:
         raw_authors += [
             v for v in metas.get("sailthru.author", []) + metas.get("parsely-author", [])
         ]
+        meta.author_sources += [("meta author", n) for n in raw_authors]
     # a personal site is named after its author ("Eric Ries", by Eric Ries): the site's
     # name is kept when the page declares it as a person who wrote the article
     persons = {n.casefold() for a in articles for n in _person_names(a.get("author"))}
     persons |= {v.casefold() for v in metas.get("author", []) if _personal_name(v)}
     sites = [s for s in sites if s.casefold() not in persons]
     if not clean_authors(raw_authors, sites):
-        raw_authors += dom_authors(tree)
+        found = dom_authors(tree)
+        meta.author_sources += [("byline element", n) for n in found]
+        raw_authors += found
         if not clean_authors(raw_authors, sites):
-            raw_authors += byline_text(tree)
+            found = byline_text(tree)
+            meta.author_sources += [("byline text", n) for n in found]
+            raw_authors += found
     meta.authors = clean_authors(raw_authors, sites)
 
     # description / lead
