@@ -196,3 +196,19 @@ def test_a_local_time_is_read_in_the_source_zone_else_in_the_page_zone_once() ->
     assert published(naive + zoned, "Europe/Kyiv") == "2025-03-04T23:30:00+02:00"
     aware = "<meta property='article:published_time' content='2025-03-04T23:30:00+01:00'>"
     assert published(aware, "America/New_York") == "2025-03-04T23:30:00+01:00"  # never shifted
+
+
+def test_an_app_page_with_no_date_markup_gives_the_date_in_its_data() -> None:
+    """Next.js/Nuxt pages carry the article's date only in their state script."""
+    state = (
+        '{"props":{"article":{"title":"Top car rental company","publishedAt":'
+        '"2025-10-20T13:08:55-07:00"},"related":[{"publishedAt":"2025-09-01T10:00:00Z"}]}}'
+    )
+    html = (
+        f"<html><body><article><h1>Top car rental company</h1><p>Text</p></article>"
+        f'<script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>'
+    )
+    assert day(html) == "2025-10-20"
+    # with a date in the markup, the script is not read at all
+    marked = html.replace("<p>Text</p>", "<time datetime='2025-10-21'>21 Oct 2025</time>")
+    assert day(marked) == "2025-10-21"

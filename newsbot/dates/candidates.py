@@ -556,9 +556,44 @@ def collect_candidates(
         lambda: _hint_candidates(hints),
         lambda: _url_candidates(url),
         lambda: _header_candidates(headers),
+        lambda: _script_candidates(tree, out),
     ):
         try:
             out.extend(part())
         except Exception:  # one broken source must not lose the others
             continue
     return out
+
+
+#: a publication date in a script's data ("publishedAt": "2025-10-20T13:08:55-07:00"):
+#: what apps built with Next.js, Nuxt or a headless CMS carry instead of markup
+_SCRIPT_DATE = re.compile(
+    r'"(?:datePublished|publishedAt|published_at|publishDate|publish_date|'
+    r'date_published|firstPublishedAt|first_published_at|date_gmt|date)"\s*:\s*'
+    r'"((?:19|20)\d\d-\d\d-\d\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?)"'
+)
+#: script text read at most, per page (app state can be megabytes)
+MAX_SCRIPT_TEXT = 2_000_000
+
+
+def _script_candidates(tree: Any, found: list[DateCandidate]) -> list[DateCandidate]:
+    """The page's own data, read only when nothing else on the page gives a published
+    date: the first publication date in its scripts (the article's own comes first in
+    an app's state; related items follow it)."""
+    if any(c.role in ("published", "unknown") and c.evidence != "text" for c in found):
+        return []
+    budget = MAX_SCRIPT_TEXT
+    for script in tree.iter("script"):
+        kind = (script.get("type") or "").lower()
+        if kind and "json" not in kind and "javascript" not in kind:
+            continue
+        text = script.text or ""
+        if not text or "ld+json" in kind:
+            continue
+        m = _SCRIPT_DATE.search(text[:budget])
+        if m:
+            return [DateCandidate(m.group(1), "published", "script", "script-data")]
+        budget -= len(text)
+        if budget <= 0:
+            break
+    return []

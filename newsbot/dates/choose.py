@@ -31,6 +31,7 @@ WEIGHTS: dict[str, int] = {
     "feed": 50,
     "sitemap": 50,
     "url": 35,
+    "script": 30,
     "http": 5,
     "text": 0,
 }
