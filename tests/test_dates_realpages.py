@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import lxml.html
+import pytest
 
 from newsbot.dates import collect_candidates, resolve_dates
 from newsbot.items import DateCandidate, Hints
@@ -212,3 +213,59 @@ def test_an_app_page_with_no_date_markup_gives_the_date_in_its_data() -> None:
     # with a date in the markup, the script is not read at all
     marked = html.replace("<p>Text</p>", "<time datetime='2025-10-21'>21 Oct 2025</time>")
     assert day(marked) == "2025-10-21"
+
+
+# ------------------------------------------------------------------ found and chosen
+
+
+def _story(inner: str, after: str = "") -> str:
+    return (
+        f"<html><body><article><h1>Title of the story</h1>{inner}"
+        f"<p>The council met on Tuesday and voted on the budget.</p></article>{after}</body></html>"
+    )
+
+
+FOUND = [
+    ("blogger date header", _story("").replace(
+        "<article>", "<h2 class='date-header'><span>Tuesday, March 4, 2025</span></h2><article>"
+    ), "en", "2025-03-04"),
+    ("abbr.published", _story(
+        "<abbr class='published' title='2025-03-04T10:00:00+01:00'>March 4</abbr>"
+    ), "en", "2025-03-04"),
+    ("time.entry-date", _story(
+        "<time class='entry-date published' datetime='2025-03-04T10:00:00+01:00'>4 Mar</time>"
+    ), "en", "2025-03-04"),
+    ("posted on", _story("<p class='meta'>Posted on March 4, 2025 by admin</p>"),
+     "en", "2025-03-04"),
+    ("span.date", _story("<span class='date'>02.02.2022</span>"), "de", "2022-02-02"),
+    ("div.publishdate", _story("<div class='publishdate'>Dienstag, 29. Januar 2019</div>"),
+     "de", "2019-01-29"),
+    ("time with Uhr", _story("<div class='meta'>Do 25.04.24 | 14:07 Uhr</div>"),
+     "de", "2024-04-25"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, html, language, want", FOUND, ids=[f[0] for f in FOUND])
+def test_visible_and_blog_engine_dates_are_found_and_chosen(
+    name: str, html: str, language: str, want: str
+) -> None:
+    assert day(html, language=language) == want
+
+
+def test_a_full_url_date_beats_a_copyright_year_and_a_date_in_running_text() -> None:
+    url = "https://e.example/2024/05/06/story"
+    html = _story(
+        "<p>On 12 January 2020 the law came into force.</p>", "<footer>© 2021 Co</footer>"
+    )
+    assert day(html, url) == "2024-05-06"
+
+
+def test_a_jsonld_date_that_is_not_iso_8601_is_read() -> None:
+    cands = collect_candidates(
+        lxml.html.fromstring(_story("")),
+        "https://e.example/x",
+        jsonld=[{"@type": "NewsArticle", "datePublished": "2026-05-13 15:44"}],
+    )
+    fetched = FETCHED.replace(year=2026, month=6)
+    pub, _ = resolve_dates(cands, fetched_at=fetched, timezone="Europe/Berlin")
+    assert pub is not None and pub.value.isoformat() == "2026-05-13T15:44:00+02:00"
