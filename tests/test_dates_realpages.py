@@ -269,3 +269,17 @@ def test_a_jsonld_date_that_is_not_iso_8601_is_read() -> None:
     fetched = FETCHED.replace(year=2026, month=6)
     pub, _ = resolve_dates(cands, fetched_at=fetched, timezone="Europe/Berlin")
     assert pub is not None and pub.value.isoformat() == "2026-05-13T15:44:00+02:00"
+
+
+def test_a_meta_named_published_and_a_date_line_inside_a_header_box_are_read() -> None:
+    head = "<html><head><meta name='published' content='July 17, 2025'></head>"
+    html = head + "<body><article><h1>Data analysis tools</h1><p>Text</p></article></body></html>"
+    assert day(html) == "2025-07-17"
+    box = (
+        "<div class='title-wrap'><h1>What to look for in an analytics platform</h1></div>"
+        "<div class='footnotes'><a href='/product'>Product</a><div class='text-xs'>"
+        "January 5, 2026</div><span>A guide for data teams choosing their next platform, "
+        "with the features that matter most.</span></div>"
+    )
+    html = f"<html><body><header>{box}</header><article><p>Text</p></article></body></html>"
+    assert day(html) == "2026-01-05"

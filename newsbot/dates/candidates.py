@@ -37,6 +37,8 @@ META_ROLES: dict[str, str] = {
             "creation_date", "created", "uploaddate", "displaydate", "dc.date.available",
             "release_date", "article:publication_date", "shareaholic:article_published_time",
             "timestamp", "eomportal-publishdate", "analyticsattributes.articledate",
+            "published", "published_at", "post_date", "article:published_date",
+            "publish_time",
         ],
         "published",
     ),
@@ -378,6 +380,10 @@ def _near_title_candidates(tree: Any, found: list[DateCandidate]) -> list[DateCa
             if not isinstance(sib.tag, str) or sib.tag in _SKIP_TAGS:
                 continue
             text = _text(sib)
+            if text and len(text) > 80:
+                # a header box ("Product · January 5, 2026" under the title): its one
+                # element that holds nothing but a date
+                text = _date_only_inside(sib)
             if not text or len(text) > 80 or text in seen or any(text in r for r in seen):
                 continue
             if not _looks_like_date(text) or next(sib.iter("time"), None) is not None:
@@ -388,6 +394,33 @@ def _near_title_candidates(tree: Any, found: list[DateCandidate]) -> list[DateCa
             for role, seg in _label_segments(text, "unknown"):
                 out.append(DateCandidate(seg, role, "byline", "near-title@article"))
     return out
+
+
+#: elements looked into, per box beside the headline, for a date-only line
+NEAR_BOX_ELEMENTS = 40
+
+
+def _date_only_inside(box: Any) -> str:
+    """The text of the one element in `box` that is nothing but a full date ("" if none,
+    or if the box holds several: a list of teasers, an archive)."""
+    found = ""
+    for i, el in enumerate(box.iter()):
+        if i > NEAR_BOX_ELEMENTS:
+            return ""
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or el.find("a") is not None:
+            continue
+        text = _text(el)
+        if 6 <= len(text) <= 40 and _FULL_DATE_ONLY.fullmatch(text):
+            if found and found != text:
+                return ""
+            found = text
+    return found
+
+
+_FULL_DATE_ONLY = re.compile(
+    r"(?:\w+,?\s+)?(?:\w{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{1,2}\.?\s+\w{3,9}\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4})"
+)
 
 
 def _url_candidates(url: str) -> list[DateCandidate]:
