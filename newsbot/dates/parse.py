@@ -6,6 +6,8 @@ knows ~200 languages without dateparser's slow search), then dateparser itself
 as the last resort (relative phrases in other languages, odd layouts). Every
 path ends in `_finish`, which bounds-checks against the fetch time, so garbage
 returns None instead of raising.
+
+Time zones live in `zones`, what a language says about dates in `languages`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_tz
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from newsbot.dates.languages import _WORD, _vocab, date_order, languages_for
+from newsbot.dates.languages import DEFAULT_LANGUAGES as DEFAULT_LANGUAGES
+from newsbot.dates.languages import language_zone as language_zone
+from newsbot.dates.zones import _abbr_zone, _offset, _zone
 from newsbot.items import PageDate
 
 #: earliest date we believe a news page can carry
@@ -26,71 +31,6 @@ MIN_DATE = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
 #: longest free-text string we look at (bylines are short; this bounds the cost)
 MAX_TEXT = 300
-
-# --------------------------------------------------------------------------- zones
-
-#: abbreviations dateparser misreads or ignores; fixed offsets in hours
-TZ_FIXED: dict[str, float] = {
-    "utc": 0, "gmt": 0, "ut": 0, "z": 0, "wet": 0,
-    "edt": -4, "est": -5, "cdt": -5, "cst": -6, "mdt": -6, "mst": -7,
-    "pdt": -7, "pst": -8, "akdt": -8, "akst": -9, "hst": -10,
-    "adt": -3, "ast": -4, "ndt": -2.5, "nst": -3.5,
-    "bst": 1, "west": 1, "cet": 1, "met": 1, "mez": 1,
-    "cest": 2, "mest": 2, "mesz": 2, "eet": 2,
-    "eest": 3, "msk": 3, "trt": 3,
-    "pkt": 5, "ist": 5.5, "ict": 7, "wib": 7,
-    "hkt": 8, "sgt": 8, "awst": 8, "pht": 8,
-    "jst": 9, "kst": 9, "acst": 9.5, "aest": 10, "acdt": 10.5, "aedt": 11,
-    "nzst": 12, "nzdt": 13,
-}  # fmt: skip
-#: generic (DST-following) abbreviations: resolved through the real zone
-TZ_ZONES: dict[str, str] = {
-    "et": "America/New_York",
-    "ct": "America/Chicago",
-    "mt": "America/Denver",
-    "pt": "America/Los_Angeles",
-    "at": "America/Halifax",
-}
-
-
-_FIXED_NAME = re.compile(r"([+-])(\d{2}):(\d{2})")
-
-
-@functools.lru_cache(maxsize=64)
-def _zone(name: str | None) -> tzinfo:
-    """IANA name → tzinfo; unknown or missing names mean UTC (never raise)."""
-    if not name:
-        return UTC
-    m = _FIXED_NAME.fullmatch(name)
-    if m:  # "+03:00": a fixed offset read off the page itself
-        return _offset(m.group(1), m.group(2), m.group(3)) or UTC
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return UTC
-    except Exception:  # zoneinfo raises a few odd types on malformed keys
-        return UTC
-
-
-def _offset(sign: str, hours: str, minutes: str | None) -> tzinfo | None:
-    try:
-        h, m = int(hours), int(minutes or 0)
-    except ValueError:
-        return None
-    if h > 14 or m > 59:
-        return None
-    delta = timedelta(hours=h, minutes=m)
-    return fixed_tz(-delta if sign in "-−" else delta)
-
-
-def _abbr_zone(token: str) -> tzinfo | None:
-    token = token.lower().strip("()")
-    if token in TZ_FIXED:
-        return fixed_tz(timedelta(hours=TZ_FIXED[token]))
-    if token in TZ_ZONES:
-        return _zone(TZ_ZONES[token])
-    return None
-
 
 # --------------------------------------------------------------------------- result
 
@@ -207,139 +147,8 @@ def _parse_rfc2822(s: str, tz: tzinfo, fetched_at: datetime) -> PageDate | None:
     return _finish(value, "second" if has_seconds else "minute", fetched_at)
 
 
-# --------------------------------------------------------------------------- language data
-
-
-def _lang_parts(language: str | None) -> tuple[str | None, str | None]:
-    if not language or not isinstance(language, str):
-        return None, None
-    parts = re.split(r"[-_]", language.strip(), maxsplit=1)
-    primary = parts[0].lower() or None
-    region = parts[1].upper() if len(parts) > 1 else None
-    return primary, region
-
-
-#: languages whose month names we know when the page's language is unknown
-DEFAULT_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "uk", "ru", "pl", "cs", "sv", "tr")
-_MDY_REGIONS = {None, "US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"}
-_YMD_LANGUAGES = {"zh", "ja", "ko", "hu", "lt", "mn"}
-
-
-#: where a language (or language-region) is read, when it is read in one zone: the
-#: fallback for times a page prints without a zone, when no zone is configured and
-#: the page itself shows no offset. Languages spread over many zones (en, es, pt, ar…)
-#: without a region are left out on purpose.
-LANGUAGE_ZONES: dict[str, str] = {
-    "uk": "Europe/Kyiv", "pl": "Europe/Warsaw", "cs": "Europe/Prague", "sk": "Europe/Bratislava",
-    "hu": "Europe/Budapest", "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "el": "Europe/Athens",
-    "tr": "Europe/Istanbul", "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "zh": "Asia/Shanghai",
-    "de": "Europe/Berlin", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "sv": "Europe/Stockholm",
-    "da": "Europe/Copenhagen", "nb": "Europe/Oslo", "no": "Europe/Oslo", "fi": "Europe/Helsinki",
-    "hr": "Europe/Zagreb", "sl": "Europe/Ljubljana", "sr": "Europe/Belgrade",
-    "lt": "Europe/Vilnius",
-    "lv": "Europe/Riga", "et": "Europe/Tallinn", "fr": "Europe/Paris",
-    "ru": "Europe/Moscow",  # Russian-language outlets overwhelmingly print Moscow time
-    "en-GB": "Europe/London", "en-IE": "Europe/Dublin", "en-IN": "Asia/Kolkata",
-    "es-ES": "Europe/Madrid", "es-MX": "America/Mexico_City",
-    "es-AR": "America/Argentina/Buenos_Aires", "es-CO": "America/Bogota",
-    "es-CL": "America/Santiago", "es-PE": "America/Lima",
-    "pt-BR": "America/Sao_Paulo", "pt-PT": "Europe/Lisbon", "fr-CA": "America/Toronto",
-    "nl-BE": "Europe/Brussels", "fr-BE": "Europe/Brussels", "de-AT": "Europe/Vienna",
-    "de-CH": "Europe/Zurich", "fr-CH": "Europe/Zurich", "it-CH": "Europe/Zurich",
-}  # fmt: skip
-#: regions where the primary language's zone above does not hold
-_OTHER_REGIONS = {
-    "ru": {"KZ", "BY", "UA", "KG"},
-    "fr": {"CA", "SN", "CI", "MA", "DZ", "TN"},
-    "nl": {"SR"},
-    "tr": {"CY"},
-}
-
-
-def language_zone(language: str | None) -> str | None:
-    """The zone a page in this language is almost surely written in, or None."""
-    primary, region = _lang_parts(language)
-    if not primary:
-        return None
-    if region and f"{primary}-{region}" in LANGUAGE_ZONES:
-        return LANGUAGE_ZONES[f"{primary}-{region}"]
-    if region and region in _OTHER_REGIONS.get(primary, ()):
-        return None
-    return LANGUAGE_ZONES.get(primary)
-
-
-def date_order(language: str | None) -> str:
-    """'MDY' for US English, 'YMD' for East Asian/Hungarian, otherwise 'DMY'."""
-    primary, region = _lang_parts(language)
-    if primary == "en":
-        return "MDY" if region in _MDY_REGIONS else "DMY"
-    if primary in _YMD_LANGUAGES:
-        return "YMD"
-    return "DMY"
-
-
-_MONTH_KEYS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_WEEKDAY_KEYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-def _supported(lang: str) -> bool:
-    try:
-        from dateparser.languages.loader import default_loader
-
-        return lang in default_loader.get_locale_map()
-    except Exception:
-        return False
-
-
-@functools.lru_cache(maxsize=32)
-def languages_for(language: str | None) -> tuple[str, ...]:
-    """The hint's language plus English, or a default European set when unknown."""
-    primary, _ = _lang_parts(language)
-    if primary and primary != "en" and _supported(primary):
-        return (primary, "en")
-    if primary == "en":
-        return ("en",)
-    return DEFAULT_LANGUAGES
-
-
-@functools.lru_cache(maxsize=32)
-def _vocab(langs: tuple[str, ...]) -> tuple[dict[str, int], dict[str, int]]:
-    """Month and weekday words (lower-case, all inflections dateparser knows)."""
-    from dateparser.languages.loader import default_loader
-
-    months: dict[str, int] = {}
-    weekdays: dict[str, int] = {}
-    for lang in langs:
-        try:
-            info = default_loader.get_locale(lang).info
-        except Exception:
-            continue
-        for table, keys in ((months, _MONTH_KEYS), (weekdays, _WEEKDAY_KEYS)):
-            for number, key in enumerate(keys, start=1):
-                for word in info.get(key, []):
-                    w = word.casefold().strip(".")
-                    if len(w) < 3 or re.fullmatch(r"[ivxl]+", w) or not _WORD.fullmatch(w):
-                        continue
-                    table.setdefault(w, number)
-    return months, weekdays
-
-
 # --------------------------------------------------------------------------- free text
 
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:-[^\W\d_]+)*|'")
 _AMPM = re.compile(r"(\d)\s*([ap])\.?\s?m\.?(?![^\W\d_])", re.I)
 _NUMERIC = re.compile(r"(?<![\d.:/-])(\d{1,4})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/-]|\.\d)")
