@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from newsbot import stats as keys
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
 
@@ -81,11 +82,11 @@ class IncrementalMiddleware:
             return True
         fetched_at, stored_lastmod = stored
         if lastmod and lastmod != stored_lastmod:
-            self._inc("newsbot/incremental/changed")
+            self._inc(keys.INCREMENTAL_CHANGED)
             return True
         refresh = spider.source.refresh_days
         if refresh is not None and fetched_at < datetime.now(UTC) - timedelta(days=refresh):
-            self._inc("newsbot/incremental/refresh_due")
+            self._inc(keys.INCREMENTAL_REFRESH_DUE)
             return True
         return False
 
@@ -96,7 +97,7 @@ class IncrementalMiddleware:
         kind = request.meta.get("newsbot_kind")
         if kind == "article":
             if not self._due(request.url, request.meta.get("newsbot_lastmod"), spider):
-                self._inc("newsbot/incremental/skipped_known")
+                self._inc(keys.INCREMENTAL_SKIPPED_KNOWN)
                 raise IgnoreRequest("already stored and unchanged")
         elif kind == "discovery" and request.url in self.validators:
             etag, last_modified = self.validators[request.url]

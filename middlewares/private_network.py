@@ -23,6 +23,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from newsbot import stats as keys
+
 
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -66,7 +68,7 @@ class PrivateNetworkMiddleware:
             addresses = await maybe_deferred_to_future(deferToThread(resolve, host))
         if addresses and not all(is_public(a) for a in addresses):
             if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("newsbot/refused/private_address")
+                self.crawler.stats.inc_value(keys.REFUSED_PRIVATE_ADDRESS)
             logger.warning("refused %s: %s is a private or local address", request.url, host)
             raise IgnoreRequest(
                 f"refused {request.url}: {host} is a private or local address that the "

@@ -22,6 +22,7 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newsbot import frontier
+from newsbot import stats as keys
 
 
 class SharedPaceMiddleware:
@@ -52,4 +53,4 @@ class SharedPaceMiddleware:
                 deferLater(reactor, wait + random.random() * interval / 4)
             )
         if waited and self.crawler.stats is not None:
-            self.crawler.stats.inc_value("newsbot/pace/waits")
+            self.crawler.stats.inc_value(keys.PACE_WAITS)

@@ -17,6 +17,8 @@ from typing import Any, TextIO
 
 from twisted.internet import task
 
+from newsbot import stats as keys
+
 #: rich table refreshes per second
 REFRESHES_PER_SECOND = 4
 #: seconds between plain progress lines (NEWSBOT_PROGRESS_INTERVAL overrides)
@@ -42,12 +44,12 @@ def snapshot(stats: Mapping[str, Any], now: datetime | None = None) -> dict[str,
     return {
         "state": str(stats.get("finish_reason") or ("running" if start else "waiting")),
         "pages": count("downloader/response_count"),
-        "articles": count("newsbot/store/new") + count("newsbot/store/updated"),
-        "reposts": count("newsbot/store/reposts"),
+        "articles": count(keys.STORE_NEW) + count(keys.STORE_UPDATED),
+        "reposts": count(keys.STORE_REPOSTS),
         "dropped": sum(
             int(v)
             for k, v in stats.items()
-            if k.startswith("newsbot/dropped/") and isinstance(v, int)
+            if k.startswith(keys.DROPPED_PREFIX) and isinstance(v, int)
         ),
         "errors": count("log_count/ERROR"),
         "elapsed": elapsed,

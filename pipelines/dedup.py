@@ -33,7 +33,7 @@ class DedupPipeline(StagePipeline):
         if canonical := usable_canonical(item.url, item.canonical_url):
             keys.add(canonical)
         if keys & self._seen:
-            self._inc("newsbot/dropped/same_page_twice")
+            self._inc(keys.DROPPED_SAME_PAGE_TWICE)
             raise DropItem(f"{item.url}: already processed in this run (same URL or canonical)")
         self._seen |= keys
         return item

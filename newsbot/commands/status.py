@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from newsbot import stats as keys
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
 
 #: runs looked at for the error rate
@@ -49,13 +50,13 @@ def _yield(counters: dict[str, Any]) -> int | None:
     found = sum(
         _count(counters, k)
         for k in (
-            "newsbot/store/new",
-            "newsbot/store/updated",
-            "newsbot/store/unchanged",
-            "newsbot/incremental/skipped_known",
+            keys.STORE_NEW,
+            keys.STORE_UPDATED,
+            keys.STORE_UNCHANGED,
+            keys.INCREMENTAL_SKIPPED_KNOWN,
         )
     )
-    if not found and _count(counters, "newsbot/discovery/not_modified"):
+    if not found and _count(counters, keys.DISCOVERY_NOT_MODIFIED):
         return None
     return found
 

@@ -1,0 +1,76 @@
+"""Names of the crawl's stats keys, in one place.
+
+Components talk through Scrapy's stats collector; the run summary, `newsbot status`, the
+run records and the tests read the same keys. A key written as a literal in two places
+drifts apart, so every key (or the function that builds a per-name key) lives here.
+"""
+
+from __future__ import annotations
+
+PREFIX = "newsbot/"
+
+# articles fetched and followed
+ARTICLES_FETCHED = "newsbot/articles/fetched"
+ARTICLES_FETCH_FAILED = "newsbot/articles/fetch_failed"
+ARTICLES_REDIRECT_TO_SEEN = "newsbot/articles/redirect_to_seen"
+ENTRY_POINTS_OK = "newsbot/entry_points/ok"
+ENTRY_POINTS_FAILED = "newsbot/entry_points/failed"
+
+# discovery (feeds, sitemaps, listing pages)
+DISCOVERY_NOT_MODIFIED = "newsbot/discovery/not_modified"
+DISCOVERY_UNPARSABLE = "newsbot/discovery/unparsable"
+DISCOVERY_TRUNCATED = "newsbot/discovery/truncated"
+DISCOVERY_TOO_LARGE = "newsbot/discovery/too_large"
+DISCOVERY_SKIPPED_BY_PATTERN = "newsbot/discovery/skipped_by_pattern"
+DISCOVERY_ROBOTS_SITEMAPS = "newsbot/discovery/robots_sitemaps"
+DISCOVERY_OPTIONAL_FAILED = "newsbot/discovery/optional_failed"
+DISCOVERY_AUTODISCOVERED_FEEDS = "newsbot/discovery/autodiscovered_feeds"
+
+# incremental re-crawls
+INCREMENTAL_SKIPPED_KNOWN = "newsbot/incremental/skipped_known"
+INCREMENTAL_REFRESH_DUE = "newsbot/incremental/refresh_due"
+INCREMENTAL_CHANGED = "newsbot/incremental/changed"
+
+# pages dropped or skipped, with their reason
+DROPPED_PREFIX = "newsbot/dropped/"
+DROPPED_NOT_HTML = "newsbot/dropped/not_html"
+DROPPED_TOO_LARGE = "newsbot/dropped/too_large"
+DROPPED_SAME_PAGE_TWICE = "newsbot/dropped/same_page_twice"
+SKIPPED_TOO_OLD = "newsbot/skipped/too_old"
+REFUSED_PRIVATE_ADDRESS = "newsbot/refused/private_address"
+
+# politeness
+RETRY_BACKOFF_SECONDS = "newsbot/retry/backoff_seconds"
+PACE_WAITS = "newsbot/pace/waits"
+
+# storage
+STORE_NEW = "newsbot/store/new"
+STORE_UPDATED = "newsbot/store/updated"
+STORE_UNCHANGED = "newsbot/store/unchanged"
+STORE_FAILED = "newsbot/store/failed"
+STORE_REPOSTS = "newsbot/store/reposts"
+STORE_SPOOLED = "newsbot/store/spooled"
+STORE_SPOOL_PENDING = "newsbot/store/spool_pending"
+STORE_RESPOOLED = "newsbot/store/respooled"
+STORE_RECONNECTS = "newsbot/store/reconnects"
+STORE_BATCHES = "newsbot/store/batches"
+
+
+def dropped(reason: str) -> str:
+    """A page dropped for `reason` (a page type, a stage's error, a size limit)."""
+    return f"{DROPPED_PREFIX}{reason}"
+
+
+def stage_ok(stage: str) -> str:
+    """Items a pipeline stage passed on."""
+    return f"{PREFIX}{stage}/ok"
+
+
+def discovery(kind: str) -> str:
+    """Entries found per kind of discovery document (feed, sitemap, listing)."""
+    return f"{PREFIX}discovery/{kind}"
+
+
+def store(outcome: str) -> str:
+    """Articles by what storing them did (new, updated, unchanged)."""
+    return f"{PREFIX}store/{outcome}"
