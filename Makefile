@@ -1,11 +1,11 @@
-# Two commands set up a fresh machine: `make demo` and `make test`.
+# Two commands set up a fresh machine: `make demo` and `make test` (`make test-fast`: the fast lane).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_DATA ?= ../shared/benchmarks/article-extraction
 
-.PHONY: demo test lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export system-deps clean-venv
+.PHONY: demo test test-fast lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export system-deps clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The fast lane: unit and component tests, no crawls of servers, no distributed or browser
+# crawls, no demo, no fault suite (tests marked `slow`). Under a minute; `make test` runs all.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,6 +16,8 @@ from newsbot.demo.webserver import render_sources, serve_sites
 from newsbot.storage import connect
 from tests import fixture_web
 
+pytestmark = pytest.mark.slow  # crawls of local servers: `make test`, not `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

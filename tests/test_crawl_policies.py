@@ -18,6 +18,8 @@ from newsbot.testing.fixtureweb import SiteSpec, build_web
 from newsbot.urls import normalize_url
 from tests.test_crawl import newsbot
 
+pytestmark = pytest.mark.slow  # crawls of local servers: `make test`, not `make test-fast`
+
 SPECS = (
     SiteSpec("dailywire", "dated", 45),
     SiteSpec("metronews", "id", 45),

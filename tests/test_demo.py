@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import psycopg
+import pytest
 
 from tests.test_crawl import newsbot
+
+pytestmark = pytest.mark.slow  # the demo crawl: `make test`, not `make test-fast`
 
 BOILERPLATE = (
     "Leave a Reply",

@@ -31,6 +31,8 @@ from newsbot.testing.database import scratch_database
 from newsbot.testing.fixtureweb import SiteSpec, build_web
 from newsbot.testing.redisserver import redis_available, redis_server
 
+pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: the shared per-site limit the workers must keep together: one request per DELAY s

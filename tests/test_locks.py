@@ -62,6 +62,7 @@ def holder(database_url: str) -> Iterator[list[Holder]]:
         h.release()
 
 
+@pytest.mark.slow  # crawls a local server
 def test_locked_source_exits_4_then_waits_then_runs(
     db: psycopg.Connection,
     database_url: str,
@@ -93,6 +94,7 @@ def test_locked_source_exits_4_then_waits_then_runs(
     assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 12
 
 
+@pytest.mark.slow  # crawls a local server
 def test_waiting_crawl_starts_when_the_lock_is_released(
     db: psycopg.Connection,
     database_url: str,
@@ -121,6 +123,7 @@ def test_waiting_crawl_starts_when_the_lock_is_released(
     assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 12
 
 
+@pytest.mark.slow  # crawls a local server
 def test_only_the_locked_source_is_skipped(
     db: psycopg.Connection,
     database_url: str,
@@ -159,6 +162,7 @@ def test_lock_is_released_when_the_holder_dies(database_url: str) -> None:
         assert mine.held == ["gone"]
 
 
+@pytest.mark.slow  # crawls a local server
 def test_plain_progress_lines_when_not_a_terminal(
     db: psycopg.Connection,
     database_url: str,

@@ -11,10 +11,13 @@ from newsbot.browser import find_browser
 from newsbot.demo.webserver import serve_sites
 from tests.test_crawl import newsbot
 
-pytestmark = pytest.mark.skipif(
-    find_browser() is None,
-    reason="no Chromium/Chrome found (apt-get install chromium, or set NEWSBOT_BROWSER)",
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser crawl: `make test`, not `make test-fast`
+    pytest.mark.skipif(
+        find_browser() is None,
+        reason="no Chromium/Chrome found (apt-get install chromium, or set NEWSBOT_BROWSER)",
+    ),
+]
 
 PARAGRAPHS = [
     "The city council voted on Monday to rebuild the old tram depot as a public library, "

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
@@ -100,6 +101,7 @@ def test_status_warns_when_a_source_stops_yielding(
     ]
 
 
+@pytest.mark.slow  # crawls a local server
 def test_runs_shows_a_failed_source(
     db: psycopg.Connection,
     database_url: str,

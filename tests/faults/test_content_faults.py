@@ -14,10 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.faults import hostile_web as hw
 from tests.faults.ledger import LEDGER
 from tests.test_crawl import newsbot
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 
 def _para(topic: str, n: int = 4) -> list[str]:

@@ -7,7 +7,11 @@ what its summary says) is tests/faults/test_database_faults.py
 
 from __future__ import annotations
 
+import pytest
+
 from newsbot.commands.crawl import summary_line
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 
 def test_summary_line_names_the_spool_only_when_it_was_used() -> None:

@@ -30,6 +30,8 @@ from newsbot.storage import connect
 from newsbot.storage.spool import Spool
 from tests.faults.ledger import LEDGER
 
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 30
 #: seconds each article page takes to answer

@@ -20,6 +20,8 @@ from newsbot.items import Article
 from newsbot.stages import process
 from tests.faults.ledger import LEDGER
 
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
+
 FETCHED_AT = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 
 FUZZ = settings(

@@ -18,11 +18,14 @@ import zlib
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from newsbot.discovery import MAX_ENTRIES, parse_document
 from tests.faults import hostile_web as hw
 from tests.faults.ledger import LEDGER
 from tests.test_crawl import ROOT, newsbot
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HUGE = 200_000

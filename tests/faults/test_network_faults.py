@@ -16,10 +16,13 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.faults import hostile_web as hw
 from tests.faults.ledger import LEDGER
 from tests.test_crawl import ROOT
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 GOOD = {
     "/news/good-harbour-300001.html": "Harbour cranes back in service",

@@ -7,10 +7,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from middlewares.private_network import is_public
 from tests.faults.ledger import LEDGER
 from tests.test_crawl import newsbot
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 ARTICLE = (
     "<html><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>"

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import (
@@ -22,6 +23,8 @@ from tests.faults.test_database_faults import (
     wait_for_rows,
     watcher,
 )
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 
 def runs(db: psycopg.Connection) -> list[dict]:

@@ -36,6 +36,8 @@ from tests.faults.test_database_faults import (
 )
 from tests.test_locks import Holder, holder  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
+
 
 @pytest.fixture
 def long_site(tmp_path: Path) -> Iterator[tuple[SlowSite, Path]]:

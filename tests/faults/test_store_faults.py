@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import psycopg
+import pytest
 
 from newsbot import stages
 from newsbot.items import Article
 from newsbot.storage.articles import save_batch
 from tests.faults.ledger import LEDGER
+
+pytestmark = pytest.mark.slow  # the fault suite: `make test`, not `make test-fast`
 
 
 def _article(n: int, title: str) -> Article:
