@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
 
@@ -82,11 +82,11 @@ class IncrementalMiddleware:
             return True
         fetched_at, stored_lastmod = stored
         if lastmod and lastmod != stored_lastmod:
-            self._inc(keys.INCREMENTAL_CHANGED)
+            self._inc(stat_keys.INCREMENTAL_CHANGED)
             return True
         refresh = spider.source.refresh_days
         if refresh is not None and fetched_at < datetime.now(UTC) - timedelta(days=refresh):
-            self._inc(keys.INCREMENTAL_REFRESH_DUE)
+            self._inc(stat_keys.INCREMENTAL_REFRESH_DUE)
             return True
         return False
 
@@ -97,7 +97,7 @@ class IncrementalMiddleware:
         kind = request.meta.get("newsbot_kind")
         if kind == "article":
             if not self._due(request.url, request.meta.get("newsbot_lastmod"), spider):
-                self._inc(keys.INCREMENTAL_SKIPPED_KNOWN)
+                self._inc(stat_keys.INCREMENTAL_SKIPPED_KNOWN)
                 raise IgnoreRequest("already stored and unchanged")
         elif kind == "discovery" and request.url in self.validators:
             etag, last_modified = self.validators[request.url]

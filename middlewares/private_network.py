@@ -23,7 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 
 
 def is_public(address: str) -> bool:
@@ -68,7 +68,7 @@ class PrivateNetworkMiddleware:
             addresses = await maybe_deferred_to_future(deferToThread(resolve, host))
         if addresses and not all(is_public(a) for a in addresses):
             if self.crawler.stats is not None:
-                self.crawler.stats.inc_value(keys.REFUSED_PRIVATE_ADDRESS)
+                self.crawler.stats.inc_value(stat_keys.REFUSED_PRIVATE_ADDRESS)
             logger.warning("refused %s: %s is a private or local address", request.url, host)
             raise IgnoreRequest(
                 f"refused {request.url}: {host} is a private or local address that the "

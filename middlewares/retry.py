@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -64,7 +64,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_response(request, response)
         if isinstance(result, Request):
             delay = self._delay(result, response)
-            self.crawler.stats.inc_value(keys.RETRY_BACKOFF_SECONDS, delay)
+            self.crawler.stats.inc_value(stat_keys.RETRY_BACKOFF_SECONDS, delay)
             await _sleep(delay)
         return result
 

@@ -22,7 +22,7 @@ from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from newsbot import frontier
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 
 
 class SharedPaceMiddleware:
@@ -53,4 +53,4 @@ class SharedPaceMiddleware:
                 deferLater(reactor, wait + random.random() * interval / 4)
             )
         if waited and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(keys.PACE_WAITS)
+            self.crawler.stats.inc_value(stat_keys.PACE_WAITS)

@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.errors import SourceLocked
 from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
@@ -51,7 +51,7 @@ class SourceReport:
         return sum(
             int(v)
             for k, v in self.stats.items()
-            if k.startswith(keys.DROPPED_PREFIX) and isinstance(v, int)
+            if k.startswith(stat_keys.DROPPED_PREFIX) and isinstance(v, int)
         )
 
     @property
@@ -60,12 +60,12 @@ class SourceReport:
         if self.finish_reason not in FINISHED_REASONS:
             return f"crawl ended early ({self.finish_reason})"
         ok, failed = (
-            self.count(keys.ENTRY_POINTS_OK),
-            self.count(keys.ENTRY_POINTS_FAILED),
+            self.count(stat_keys.ENTRY_POINTS_OK),
+            self.count(stat_keys.ENTRY_POINTS_FAILED),
         )
         if failed and not ok:
             return f"none of its {failed} entry points could be fetched"
-        if self.count(keys.STORE_FAILED):
+        if self.count(stat_keys.STORE_FAILED):
             return f"{self.count('newsbot/store/failed')} articles could not be stored"
         return None
 

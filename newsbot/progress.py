@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from twisted.internet import task
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 
 #: rich table refreshes per second
 REFRESHES_PER_SECOND = 4
@@ -44,12 +44,12 @@ def snapshot(stats: Mapping[str, Any], now: datetime | None = None) -> dict[str,
     return {
         "state": str(stats.get("finish_reason") or ("running" if start else "waiting")),
         "pages": count("downloader/response_count"),
-        "articles": count(keys.STORE_NEW) + count(keys.STORE_UPDATED),
-        "reposts": count(keys.STORE_REPOSTS),
+        "articles": count(stat_keys.STORE_NEW) + count(stat_keys.STORE_UPDATED),
+        "reposts": count(stat_keys.STORE_REPOSTS),
         "dropped": sum(
             int(v)
             for k, v in stats.items()
-            if k.startswith(keys.DROPPED_PREFIX) and isinstance(v, int)
+            if k.startswith(stat_keys.DROPPED_PREFIX) and isinstance(v, int)
         ),
         "errors": count("log_count/ERROR"),
         "elapsed": elapsed,

@@ -19,7 +19,7 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.errors import PageRejected
 from newsbot.items import Article
 from newsbot.workers import default_workers, run_stages
@@ -74,7 +74,7 @@ class StagePipeline:
             return self._failed(exc, item)
         for name in result.stages_done:
             if name not in before:
-                self._inc(keys.stage_ok(name))
+                self._inc(stat_keys.stage_ok(name))
         return result
 
     def _failed(self, exc: Exception, item: Article) -> None:
@@ -82,13 +82,13 @@ class StagePipeline:
         for name, _ in self.trip:  # the stages before the failing one did their work
             if name == stage:
                 break
-            self._inc(keys.stage_ok(name))
+            self._inc(stat_keys.stage_ok(name))
         if isinstance(exc, PageRejected):
             item.drop_reason = exc.reason
-            self._inc(keys.dropped(exc.reason))
+            self._inc(stat_keys.dropped(exc.reason))
             raise DropItem(f"{item.url}: {exc}")
         # a bug or a page we cannot handle must not stop the crawl
-        self._inc(keys.dropped(f"{stage}_error"))
+        self._inc(stat_keys.dropped(f"{stage}_error"))
         logger.error(
             "%s stage failed on %s: %s", stage, item.url, Failure(exc).getTraceback().strip()
         )

@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from newsbot import stages
+from newsbot import stats as stat_keys
 from newsbot.items import Article
 from newsbot.urls import usable_canonical
 from pipelines.base import StagePipeline
@@ -33,7 +34,7 @@ class DedupPipeline(StagePipeline):
         if canonical := usable_canonical(item.url, item.canonical_url):
             keys.add(canonical)
         if keys & self._seen:
-            self._inc(keys.DROPPED_SAME_PAGE_TWICE)
+            self._inc(stat_keys.DROPPED_SAME_PAGE_TWICE)
             raise DropItem(f"{item.url}: already processed in this run (same URL or canonical)")
         self._seen |= keys
         return item

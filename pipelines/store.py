@@ -21,7 +21,7 @@ from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.crawl import FINISHED_REASONS
 from newsbot.errors import DatabaseUnavailable, SourceLocked
 from newsbot.items import Article, DroppedPage
@@ -50,7 +50,7 @@ KEEP_DROPPED = frozenset(
 )
 
 #: stats recorded per source in crawl_runs.counters
-_COUNTER_PREFIXES = (keys.PREFIX, "downloader/response_status_count/", "item_")
+_COUNTER_PREFIXES = (stat_keys.PREFIX, "downloader/response_status_count/", "item_")
 _COUNTERS = (
     "downloader/request_count",
     "downloader/response_count",
@@ -267,26 +267,26 @@ class StorePipeline:
     def _count(self, outcome: _Outcome, size: int) -> None:
         """Back on the reactor thread: stats are not shared with the writer."""
         if outcome.reconnects:
-            self._inc(keys.STORE_RECONNECTS, outcome.reconnects)
+            self._inc(stat_keys.STORE_RECONNECTS, outcome.reconnects)
         results = outcome.results
         if results is None:
             if outcome.spooled:
-                self._inc(keys.STORE_SPOOLED, outcome.spooled)
+                self._inc(stat_keys.STORE_SPOOLED, outcome.spooled)
             elif size:
-                self._inc(keys.STORE_FAILED, size)
+                self._inc(stat_keys.STORE_FAILED, size)
             return
         if self.spool is not None and self.spool.path.exists():
             self._retry_spool()  # the database answers again: store what waits
         for result in results:
-            self._inc(keys.store(result.outcome))
+            self._inc(stat_keys.store(result.outcome))
             if result.duplicate_of is not None and result.outcome != "failed":
-                self._inc(keys.STORE_REPOSTS)
+                self._inc(stat_keys.STORE_REPOSTS)
         if size:
-            self._inc(keys.STORE_BATCHES)
+            self._inc(stat_keys.STORE_BATCHES)
 
     def _write_failed(self, failure: Failure, size: int) -> None:
         logger.error("could not store %d articles: %s", size, failure.getTraceback())
-        self._inc(keys.STORE_FAILED, size)
+        self._inc(stat_keys.STORE_FAILED, size)
 
     def _drain(self) -> tuple[int, int] | None:
         """Write the spool (any thread): (stored, rejected), or None when the database is away."""
@@ -310,9 +310,9 @@ class StorePipeline:
         stored, rejected = drained
         if stored:
             logger.info("%d spooled articles stored", stored)
-            self._inc(keys.STORE_RESPOOLED, stored)
+            self._inc(stat_keys.STORE_RESPOOLED, stored)
         if rejected:
-            self._inc(keys.STORE_FAILED, rejected)
+            self._inc(stat_keys.STORE_FAILED, rejected)
 
     def _retry_spool(self) -> Deferred | None:
         """Drain the spool off the reactor thread, unless it is empty or already draining."""
@@ -340,7 +340,7 @@ class StorePipeline:
 
         def failed(failure: Failure) -> None:
             logger.error("could not store the last batch: %s", failure.getErrorMessage())
-            self._inc(keys.STORE_FAILED, len(self.buffer))
+            self._inc(stat_keys.STORE_FAILED, len(self.buffer))
 
         await maybe_deferred_to_future(self.flush().addErrback(failed))
         if self.spool_loop is not None and self.spool_loop.running:
@@ -354,7 +354,7 @@ class StorePipeline:
         if self.spool.path.exists():
             pending = await maybe_deferred_to_future(deferToThread(self.spool.pending))
             if pending:
-                self._inc(keys.STORE_SPOOL_PENDING, pending)
+                self._inc(stat_keys.STORE_SPOOL_PENDING, pending)
                 logger.warning(
                     "%d articles are still spooled in %s (the database is unavailable); "
                     "the next run of this source stores them",
@@ -391,7 +391,7 @@ class StorePipeline:
                     record_source(self.conn, self.run_id, spider.source.name, counters)
                     if self.owns_run:
                         failed = reason not in FINISHED_REASONS or counters.get(
-                            keys.STORE_FAILED, 0
+                            stat_keys.STORE_FAILED, 0
                         )
                         status = "failed" if failed else "finished"
                         finish_run(self.conn, self.run_id, status, reason)

@@ -29,7 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from newsbot import sites
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
 from newsbot.discovery import MAX_ENTRIES, MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
@@ -97,7 +97,7 @@ class NewsSpider(scrapy.Spider):
         """An article redirected to a URL already seen (a redirect loop, A → B → A): the
         scheduler drops it without an errback, so count it here rather than lose it."""
         if request.meta.get("newsbot_kind") == ARTICLE and request.meta.get("redirect_urls"):
-            self._inc(keys.ARTICLES_REDIRECT_TO_SEEN)
+            self._inc(stat_keys.ARTICLES_REDIRECT_TO_SEEN)
             self.logger.warning(
                 "source %s: %s redirects to %s, already seen (a redirect loop?)",
                 self.source.name,
@@ -197,7 +197,7 @@ class NewsSpider(scrapy.Spider):
         if self._stopped and failure.check(IgnoreRequest):
             return  # dropped unfetched: the source reached a limit
         request = failure.request  # type: ignore[attr-defined]
-        self._inc(keys.ENTRY_POINTS_FAILED)
+        self._inc(stat_keys.ENTRY_POINTS_FAILED)
         self.logger.error(
             "source %s: cannot fetch entry point %s: %s",
             self.source.name,
@@ -207,11 +207,11 @@ class NewsSpider(scrapy.Spider):
 
     def optional_failed(self, failure: Failure) -> None:
         """robots.txt and autodiscovered feeds: their absence is normal."""
-        self._inc(keys.DISCOVERY_OPTIONAL_FAILED)
+        self._inc(stat_keys.DISCOVERY_OPTIONAL_FAILED)
 
     def _entry_ok(self, response: Response) -> None:
         if response.meta.get("entry_point"):
-            self._inc(keys.ENTRY_POINTS_OK)
+            self._inc(stat_keys.ENTRY_POINTS_OK)
 
     # -- robots.txt, feeds and sitemaps ------------------------------------------------
 
@@ -221,7 +221,7 @@ class NewsSpider(scrapy.Spider):
         for line in response.text.splitlines():
             key, _, value = line.partition(":")
             if key.strip().lower() == "sitemap" and value.strip():
-                self._inc(keys.DISCOVERY_ROBOTS_SITEMAPS)
+                self._inc(stat_keys.DISCOVERY_ROBOTS_SITEMAPS)
                 yield scrapy.Request(
                     urljoin(response.url, value.strip()),
                     callback=self.parse_feed,
@@ -234,13 +234,13 @@ class NewsSpider(scrapy.Spider):
         """RSS/Atom feeds, sitemaps and sitemap indexes (told apart by their root element)."""
         self._entry_ok(response)
         if response.status == 304:
-            self._inc(keys.DISCOVERY_NOT_MODIFIED)
+            self._inc(stat_keys.DISCOVERY_NOT_MODIFIED)
             return
         max_entries = self.settings.getint("NEWSBOT_DISCOVERY_MAX_ENTRIES", MAX_ENTRIES)
         found = parse_document(response.body, found_on=response.url, max_entries=max_entries)
         if found.too_large:
             # over MAX_XML_BYTES once decompressed (a gzip bomb), or a flood of junk elements
-            self._inc(keys.DISCOVERY_TOO_LARGE)
+            self._inc(stat_keys.DISCOVERY_TOO_LARGE)
             self.logger.warning(
                 "source %s: %s is too large (over %d MB of XML, or %d elements that are no "
                 "entries): read up to there, %d entries kept",
@@ -252,16 +252,16 @@ class NewsSpider(scrapy.Spider):
             )
         if found.kind == "unknown":
             if not found.too_large:
-                self._inc(keys.DISCOVERY_UNPARSABLE)
+                self._inc(stat_keys.DISCOVERY_UNPARSABLE)
                 self.logger.warning(
                     "source %s: %s is not an RSS/Atom feed or a sitemap",
                     self.source.name,
                     response.url,
                 )
             return
-        self._inc(keys.discovery(found.kind))
+        self._inc(stat_keys.discovery(found.kind))
         if found.truncated:
-            self._inc(keys.DISCOVERY_TRUNCATED, found.truncated)
+            self._inc(stat_keys.DISCOVERY_TRUNCATED, found.truncated)
             if not self._truncation_logged:  # once per source: the counter says the rest
                 self._truncation_logged = True
                 self.logger.warning(
@@ -285,10 +285,10 @@ class NewsSpider(scrapy.Spider):
         for entry in found.entries:
             url = response.urljoin(entry.url)
             if self.source.matches_article(url) is False:
-                self._inc(keys.DISCOVERY_SKIPPED_BY_PATTERN)
+                self._inc(stat_keys.DISCOVERY_SKIPPED_BY_PATTERN)
                 continue
             if self._too_old(entry.hints):
-                self._inc(keys.SKIPPED_TOO_OLD)
+                self._inc(stat_keys.SKIPPED_TOO_OLD)
                 continue
             yield self._article_request(url, entry.hints)
 
@@ -348,7 +348,7 @@ class NewsSpider(scrapy.Spider):
             if url in self._feeds_seen or not same_site(url, self.source.hosts):
                 continue
             self._feeds_seen.add(url)
-            self._inc(keys.DISCOVERY_AUTODISCOVERED_FEEDS)
+            self._inc(stat_keys.DISCOVERY_AUTODISCOVERED_FEEDS)
             yield scrapy.Request(
                 url,
                 callback=self.parse_feed,
@@ -398,7 +398,7 @@ class NewsSpider(scrapy.Spider):
             failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message
         ):
             # over the size cap, as sent or once decompressed (a gzip bomb): a counted drop
-            self._inc(keys.DROPPED_TOO_LARGE)
+            self._inc(stat_keys.DROPPED_TOO_LARGE)
             self.logger.warning(
                 "source %s: %s refused, larger than DOWNLOAD_MAXSIZE",
                 self.source.name,
@@ -408,7 +408,7 @@ class NewsSpider(scrapy.Spider):
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # skipped on purpose: already stored, or forbidden by robots.txt
-        self._inc(keys.ARTICLES_FETCH_FAILED)
+        self._inc(stat_keys.ARTICLES_FETCH_FAILED)
         self.logger.warning(
             "source %s: cannot fetch %s: %s",
             self.source.name,
@@ -426,7 +426,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or (
             content_type and not content_type.startswith(_HTML_TYPES)
         ):
-            self._inc(keys.DROPPED_NOT_HTML)
+            self._inc(stat_keys.DROPPED_NOT_HTML)
             self.logger.info(
                 "source %s: %s is not HTML (%s)",
                 self.source.name,
@@ -438,13 +438,13 @@ class NewsSpider(scrapy.Spider):
         if _looks_binary(response.text):
             # an image, PDF or archive served as text/html: its bytes decode to noise that a
             # feed's title would otherwise carry into a row
-            self._inc(keys.DROPPED_NOT_HTML)
+            self._inc(stat_keys.DROPPED_NOT_HTML)
             self.logger.info(
                 "source %s: %s is not HTML (binary body)", self.source.name, response.url
             )
             yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
-        self._inc(keys.ARTICLES_FETCHED)
+        self._inc(stat_keys.ARTICLES_FETCHED)
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,

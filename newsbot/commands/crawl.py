@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import EXIT_LOCKED, NewsbotError
 
@@ -83,14 +83,14 @@ def source_row(s: SourceReport) -> dict[str, Any]:
     """One source's part of a `--json` summary (crawl and worker alike)."""
     return {
         "pages": s.count("downloader/response_count"),
-        "articles_new": s.count(keys.STORE_NEW),
-        "articles_updated": s.count(keys.STORE_UPDATED),
-        "articles_unchanged": s.count(keys.STORE_UNCHANGED),
-        "reposts": s.count(keys.STORE_REPOSTS),
+        "articles_new": s.count(stat_keys.STORE_NEW),
+        "articles_updated": s.count(stat_keys.STORE_UPDATED),
+        "articles_unchanged": s.count(stat_keys.STORE_UNCHANGED),
+        "reposts": s.count(stat_keys.STORE_REPOSTS),
         # kept in the local spool while the database was away (stored when it came
         # back: articles_new/updated count them then), and still waiting
-        "articles_spooled": s.count(keys.STORE_SPOOLED),
-        "spool_pending": s.count(keys.STORE_SPOOL_PENDING),
+        "articles_spooled": s.count(stat_keys.STORE_SPOOLED),
+        "spool_pending": s.count(stat_keys.STORE_SPOOL_PENDING),
         "dropped": s.dropped,
         "errors": s.count("log_count/ERROR"),
         "finish_reason": s.finish_reason,

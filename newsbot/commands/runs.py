@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.commands import EXIT_OK
 
 
@@ -30,9 +30,9 @@ def source_summary(counters: dict[str, Any]) -> dict[str, Any]:
 
     report = SourceReport("", counters)
     return {
-        "new": count(keys.STORE_NEW),
-        "updated": count(keys.STORE_UPDATED),
-        "reposts": count(keys.STORE_REPOSTS),
+        "new": count(stat_keys.STORE_NEW),
+        "updated": count(stat_keys.STORE_UPDATED),
+        "reposts": count(stat_keys.STORE_REPOSTS),
         "dropped": report.dropped,
         "errors": count("log_count/ERROR"),
         "requests": count("downloader/request_count"),

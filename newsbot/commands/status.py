@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
 
 #: runs looked at for the error rate
@@ -50,13 +50,13 @@ def _yield(counters: dict[str, Any]) -> int | None:
     found = sum(
         _count(counters, k)
         for k in (
-            keys.STORE_NEW,
-            keys.STORE_UPDATED,
-            keys.STORE_UNCHANGED,
-            keys.INCREMENTAL_SKIPPED_KNOWN,
+            stat_keys.STORE_NEW,
+            stat_keys.STORE_UPDATED,
+            stat_keys.STORE_UNCHANGED,
+            stat_keys.INCREMENTAL_SKIPPED_KNOWN,
         )
     )
-    if not found and _count(counters, keys.DISCOVERY_NOT_MODIFIED):
+    if not found and _count(counters, stat_keys.DISCOVERY_NOT_MODIFIED):
         return None
     return found
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.crawl import run_crawl
 from newsbot.demo.proxy import serve_through_proxy
 from newsbot.demo.webserver import render_sources
@@ -88,11 +88,11 @@ def run_demo(console: Console | None = None) -> int:
     console.print(table)
 
     reposts = sum(1 for r in rows if r["duplicate_of"])
-    new = sum(s.count(keys.STORE_NEW) for s in report.sources)
-    unchanged = sum(s.count(keys.STORE_UNCHANGED) for s in report.sources)
-    updated = sum(s.count(keys.STORE_UPDATED) for s in report.sources)
+    new = sum(s.count(stat_keys.STORE_NEW) for s in report.sources)
+    unchanged = sum(s.count(stat_keys.STORE_UNCHANGED) for s in report.sources)
+    updated = sum(s.count(stat_keys.STORE_UPDATED) for s in report.sources)
     dropped = sum(s.dropped for s in report.sources)
-    skipped = sum(s.count(keys.INCREMENTAL_SKIPPED_KNOWN) for s in report.sources)
+    skipped = sum(s.count(stat_keys.INCREMENTAL_SKIPPED_KNOWN) for s in report.sources)
     print(
         f"demo: {len(rows)} articles stored ({len(rows) - reposts} stories, {reposts} reposts) "
         f"from {len(names)} sources; this run: {new} new, {updated} updated, "
