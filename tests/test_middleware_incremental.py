@@ -14,7 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from middlewares.incremental import IncrementalMiddleware
 from newsbot import dedup
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.config import Source
 from newsbot.items import Article, Hints
 from newsbot.storage.articles import ensure_sources, save_article
@@ -60,29 +60,29 @@ def test_a_stored_unchanged_article_is_skipped_and_counted(db, database_url) -> 
         middleware.process_request(_article(STORED, "2024-03-01"))
     with pytest.raises(IgnoreRequest):
         middleware.process_request(_article(STORED))  # no lastmod now: nothing says it changed
-    assert middleware.crawler.stats.get_value(keys.INCREMENTAL_SKIPPED_KNOWN) == 2
+    assert middleware.crawler.stats.get_value(stat_keys.INCREMENTAL_SKIPPED_KNOWN) == 2
 
 
 def test_a_url_not_stored_is_fetched(db, database_url) -> None:
     _store(db, STORED, datetime.now(UTC), None)
     middleware = _opened(database_url)
     assert middleware.process_request(_article("https://incr.example/news/2.html")) is None
-    assert middleware.crawler.stats.get_value(keys.INCREMENTAL_SKIPPED_KNOWN) is None
+    assert middleware.crawler.stats.get_value(stat_keys.INCREMENTAL_SKIPPED_KNOWN) is None
 
 
 def test_a_stored_article_whose_lastmod_changed_is_fetched_again(db, database_url) -> None:
     _store(db, STORED, datetime.now(UTC), "2024-03-01")
     middleware = _opened(database_url)
     assert middleware.process_request(_article(STORED, "2024-03-05")) is None
-    assert middleware.crawler.stats.get_value(keys.INCREMENTAL_CHANGED) == 1
-    assert middleware.crawler.stats.get_value(keys.INCREMENTAL_SKIPPED_KNOWN) is None
+    assert middleware.crawler.stats.get_value(stat_keys.INCREMENTAL_CHANGED) == 1
+    assert middleware.crawler.stats.get_value(stat_keys.INCREMENTAL_SKIPPED_KNOWN) is None
 
 
 def test_a_stored_article_is_fetched_again_when_its_refresh_is_due(db, database_url) -> None:
     _store(db, STORED, datetime.now(UTC) - timedelta(days=8), None)
     middleware = _opened(database_url)
     assert middleware.process_request(_article(STORED)) is None
-    assert middleware.crawler.stats.get_value(keys.INCREMENTAL_REFRESH_DUE) == 1
+    assert middleware.crawler.stats.get_value(stat_keys.INCREMENTAL_REFRESH_DUE) == 1
     # without refresh_days, the same article is never due
     never = _opened(database_url, replace(SOURCE, refresh_days=None))
     with pytest.raises(IgnoreRequest):

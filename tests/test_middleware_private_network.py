@@ -10,7 +10,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.test import get_crawler
 
 from middlewares.private_network import PrivateNetworkMiddleware, is_public
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.config import Source
 
 
@@ -44,19 +44,19 @@ def test_a_link_to_a_private_address_from_another_host_is_refused_and_counted(ur
     middleware = _middleware()
     with pytest.raises(IgnoreRequest, match="private or local address"):
         _process(middleware, url)
-    assert middleware.crawler.stats.get_value(keys.REFUSED_PRIVATE_ADDRESS) == 1
+    assert middleware.crawler.stats.get_value(stat_keys.REFUSED_PRIVATE_ADDRESS) == 1
 
 
 def test_a_host_the_sources_file_names_is_allowed_though_private() -> None:
     middleware = _middleware()
     assert _process(middleware, "http://127.0.0.2:8080/news/1.html") is None
-    assert middleware.crawler.stats.get_value(keys.REFUSED_PRIVATE_ADDRESS) is None
+    assert middleware.crawler.stats.get_value(stat_keys.REFUSED_PRIVATE_ADDRESS) is None
 
 
 def test_a_public_address_passes() -> None:
     middleware = _middleware()
     assert _process(middleware, "http://93.184.216.34/news/1.html") is None
-    assert middleware.crawler.stats.get_value(keys.REFUSED_PRIVATE_ADDRESS) is None
+    assert middleware.crawler.stats.get_value(stat_keys.REFUSED_PRIVATE_ADDRESS) is None
 
 
 def test_each_refusal_is_counted() -> None:
@@ -64,7 +64,7 @@ def test_each_refusal_is_counted() -> None:
     for url in ("http://127.0.0.1/a", "http://10.0.0.1/b"):
         with pytest.raises(IgnoreRequest):
             _process(middleware, url)
-    assert middleware.crawler.stats.get_value(keys.REFUSED_PRIVATE_ADDRESS) == 2
+    assert middleware.crawler.stats.get_value(stat_keys.REFUSED_PRIVATE_ADDRESS) == 2
 
 
 def test_the_setting_turns_the_middleware_off() -> None:

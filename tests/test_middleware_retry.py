@@ -14,7 +14,7 @@ from twisted.internet.error import TCPTimedOutError
 
 import middlewares.retry as retry_module
 from middlewares.retry import BackoffRetryMiddleware, retry_after_seconds
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_a_429_with_retry_after_is_retried_after_that_many_seconds(slept: list[f
     assert result.url == request.url
     assert result.meta["retry_times"] == 1
     assert slept == [7.0]
-    assert middleware.crawler.stats.get_value(keys.RETRY_BACKOFF_SECONDS) == 7.0
+    assert middleware.crawler.stats.get_value(stat_keys.RETRY_BACKOFF_SECONDS) == 7.0
 
 
 def test_retry_after_is_capped_by_the_max_delay(slept: list[float]) -> None:
@@ -58,7 +58,7 @@ def test_retry_after_is_capped_by_the_max_delay(slept: list[float]) -> None:
     response = Response(request.url, status=429, headers={"Retry-After": "3600"}, request=request)
     assert isinstance(_respond(middleware, request, response), Request)
     assert slept == [5.0]
-    assert middleware.crawler.stats.get_value(keys.RETRY_BACKOFF_SECONDS) == 5.0
+    assert middleware.crawler.stats.get_value(stat_keys.RETRY_BACKOFF_SECONDS) == 5.0
 
 
 def test_without_retry_after_the_delay_doubles_per_attempt(slept: list[float]) -> None:
@@ -68,7 +68,7 @@ def test_without_retry_after_the_delay_doubles_per_attempt(slept: list[float]) -
         request = _respond(middleware, request, Response(request.url, status=503, request=request))
         assert isinstance(request, Request)
     assert slept == [2.0, 4.0, 8.0]
-    assert middleware.crawler.stats.get_value(keys.RETRY_BACKOFF_SECONDS) == 14.0
+    assert middleware.crawler.stats.get_value(stat_keys.RETRY_BACKOFF_SECONDS) == 14.0
 
 
 def test_when_retries_are_used_up_the_response_is_returned_without_waiting(
@@ -79,7 +79,7 @@ def test_when_retries_are_used_up_the_response_is_returned_without_waiting(
     response = Response(request.url, status=503, request=request)
     assert _respond(middleware, request, response) is response
     assert slept == []
-    assert middleware.crawler.stats.get_value(keys.RETRY_BACKOFF_SECONDS) is None
+    assert middleware.crawler.stats.get_value(stat_keys.RETRY_BACKOFF_SECONDS) is None
 
 
 def test_a_200_passes_through(slept: list[float]) -> None:

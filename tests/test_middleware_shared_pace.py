@@ -13,7 +13,7 @@ from twisted.internet import defer
 
 import middlewares.shared_pace as pace_module
 from middlewares.shared_pace import SharedPaceMiddleware
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.testing.redisserver import redis_available, redis_server
 
 
@@ -68,7 +68,7 @@ def test_a_free_slot_sends_at_once(slept: list[float]) -> None:
     assert _process(middleware, "http://News.Example:8080/a") is None
     assert slots.asked == [("news.example:8080", 2.0)]  # the site is host and port
     assert slept == []
-    assert middleware.crawler.stats.get_value(keys.PACE_WAITS) is None
+    assert middleware.crawler.stats.get_value(stat_keys.PACE_WAITS) is None
 
 
 def test_a_busy_slot_waits_then_asks_again_and_counts_one_wait(slept: list[float]) -> None:
@@ -80,7 +80,7 @@ def test_a_busy_slot_waits_then_asks_again_and_counts_one_wait(slept: list[float
     assert 1.5 <= slept[0] <= 1.5 + 0.5
     assert 0.5 <= slept[1] <= 0.5 + 0.5
     assert len(slept) == 2
-    assert middleware.crawler.stats.get_value(keys.PACE_WAITS) == 1
+    assert middleware.crawler.stats.get_value(stat_keys.PACE_WAITS) == 1
 
 
 def test_one_crawl_process_has_no_shared_pace() -> None:
@@ -102,6 +102,6 @@ def test_two_workers_share_one_slot_per_site_in_redis(redis_url: str, slept: lis
     assert slept == []
     _process(second, "http://news.example/b")  # the other worker took the slot: wait
     assert slept and 0 < slept[0] <= 0.2 + 0.05
-    assert second.crawler.stats.get_value(keys.PACE_WAITS) == 1
+    assert second.crawler.stats.get_value(stat_keys.PACE_WAITS) == 1
     _process(second, "http://other.example/c")  # another site has its own slot
-    assert second.crawler.stats.get_value(keys.PACE_WAITS) == 1
+    assert second.crawler.stats.get_value(stat_keys.PACE_WAITS) == 1

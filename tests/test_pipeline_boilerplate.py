@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsbot import stages
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.items import Article
 from pipelines.boilerplate import BoilerplatePipeline
 
@@ -46,7 +46,7 @@ def test_the_body_is_the_story_without_the_share_bar_and_is_counted() -> None:
     assert "Paragraph 7:" in item.body
     assert "Share on Facebook" not in item.body
     assert item.stages_done == ["boilerplate"]
-    assert pipeline.stats.get_value(keys.stage_ok("boilerplate")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("boilerplate")) == 1
 
 
 def test_a_page_without_a_title_is_dropped_and_counted() -> None:
@@ -56,5 +56,5 @@ def test_a_page_without_a_title_is_dropped_and_counted() -> None:
     with pytest.raises(DropItem, match="no_title"):
         asyncio.run(pipeline.process_item(item))
     assert item.drop_reason == "no_title"
-    assert pipeline.stats.get_value(keys.dropped("no_title")) == 1
-    assert pipeline.stats.get_value(keys.stage_ok("boilerplate")) is None
+    assert pipeline.stats.get_value(stat_keys.dropped("no_title")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("boilerplate")) is None

@@ -9,7 +9,7 @@ from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from newsbot import stages
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.items import Article
 from pipelines.dates import DatesPipeline
 
@@ -39,7 +39,7 @@ def test_the_published_time_becomes_an_aware_datetime_and_is_counted() -> None:
     assert item.published is not None
     assert item.published.utc == datetime(2024, 3, 8, 7, 30, tzinfo=UTC)
     assert item.stages_done == ["dates"]
-    assert pipeline.stats.get_value(keys.stage_ok("dates")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("dates")) == 1
 
 
 def test_a_page_without_any_date_gets_none_not_a_guess() -> None:

@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsbot import dedup
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.items import Article
 from pipelines.dedup import DedupPipeline
 
@@ -36,7 +36,7 @@ def test_an_article_gets_its_content_hash_and_is_counted() -> None:
     item = asyncio.run(pipeline.process_item(_article("http://127.0.0.1/a")))
     assert item.content_hash == dedup.content_hash(BODY)
     assert item.anchors
-    assert pipeline.stats.get_value(keys.stage_ok("dedup")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("dedup")) == 1
 
 
 def test_different_pages_with_the_same_text_both_pass_for_the_store_to_link() -> None:
@@ -45,11 +45,8 @@ def test_different_pages_with_the_same_text_both_pass_for_the_store_to_link() ->
     assert asyncio.run(pipeline.process_item(_article("http://127.0.0.1/b")))
 
 
-# Known bug (commit b056b14): in DedupPipeline.process_item the local set `keys` shadows the
-# stats module it meant (`keys.DROPPED_SAME_PAGE_TWICE`), which is not even imported there, so
-# the second sighting raises AttributeError instead of a counted DropItem. strict: this test
-# fails once the pipeline is fixed, as a reminder to drop the mark.
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason="stats key shadowed (b056b14)")
+# A regression test: a local name once hid the stats module here, and the second sighting
+# raised AttributeError instead of being a counted drop.
 @pytest.mark.parametrize(
     "second",
     [
@@ -62,4 +59,4 @@ def test_the_same_page_twice_in_a_run_is_dropped_and_counted(second) -> None:
     asyncio.run(pipeline.process_item(_article("http://127.0.0.1/a")))
     with pytest.raises(DropItem, match="already processed"):
         asyncio.run(pipeline.process_item(_article(*second)))
-    assert pipeline.stats.get_value(keys.DROPPED_SAME_PAGE_TWICE) == 1
+    assert pipeline.stats.get_value(stat_keys.DROPPED_SAME_PAGE_TWICE) == 1

@@ -10,7 +10,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from newsbot import stats as keys
+from newsbot import stats as stat_keys
 from newsbot.items import Article
 from pipelines.extract import ExtractPipeline
 
@@ -45,7 +45,7 @@ def test_an_article_page_gets_its_metadata_and_blocks_and_is_counted() -> None:
     assert item.canonical_url == "http://127.0.0.1/grain"
     assert item.date_candidates and item.blocks
     assert item.stages_done == ["extract"]
-    assert pipeline.stats.get_value(keys.stage_ok("extract")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("extract")) == 1
 
 
 def test_an_empty_page_is_dropped_with_its_reason_counted() -> None:
@@ -54,8 +54,8 @@ def test_an_empty_page_is_dropped_with_its_reason_counted() -> None:
     with pytest.raises(DropItem, match="empty_page"):
         asyncio.run(pipeline.process_item(item))
     assert item.drop_reason == "empty_page"
-    assert pipeline.stats.get_value(keys.dropped("empty_page")) == 1
-    assert pipeline.stats.get_value(keys.stage_ok("extract")) is None
+    assert pipeline.stats.get_value(stat_keys.dropped("empty_page")) == 1
+    assert pipeline.stats.get_value(stat_keys.stage_ok("extract")) is None
 
 
 def test_an_item_that_is_not_an_article_passes_untouched() -> None:
@@ -68,4 +68,4 @@ def test_an_item_whose_extract_ran_in_an_earlier_trip_is_not_extracted_again() -
     item = _article("")  # would be dropped as empty if extracted
     item.stages_done.append("extract")
     assert asyncio.run(pipeline.process_item(item)) is item
-    assert pipeline.stats.get_value(keys.stage_ok("extract")) is None
+    assert pipeline.stats.get_value(stat_keys.stage_ok("extract")) is None
