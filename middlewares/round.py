@@ -1,7 +1,7 @@
 """Distributed mode: every request found on a page belongs to the round of that page.
 
 The round id (request.meta["newsbot_round"], set on entry points by `newsbot enqueue`)
-scopes the shared fingerprint set (newsbot.frontier.components.RoundDupeFilter), so
+scopes the shared fingerprint set (newsbot.run.frontier.components.RoundDupeFilter), so
 the next round may fetch a changed page again while one round fetches it only once.
 """
 
@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from newsbot.frontier.components import ROUND
+from newsbot.run.frontier.components import ROUND
 
 
 def _stamp(response: Response, output: Any) -> Any:

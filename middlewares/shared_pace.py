@@ -2,7 +2,7 @@
 
 Each worker's own DOWNLOAD_DELAY (the source's `download_delay`) spaces only its own
 requests: N workers would hit a site N times as often. Before a request is sent this
-middleware takes the site's send slot in Redis (newsbot.frontier.Frontier.try_slot),
+middleware takes the site's send slot in Redis (newsbot.run.frontier.Frontier.try_slot),
 free NEWSBOT_PACE_INTERVAL seconds (the source's `download_delay`) after the previous
 request whichever worker sent it, waiting until it is free. The worker turns the
 local delays off (DOWNLOAD_DELAY, its randomisation, AutoThrottle): a request held
@@ -21,8 +21,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
-from newsbot import frontier
 from newsbot import stats as stat_keys
+from newsbot.run import frontier
 
 
 class SharedPaceMiddleware:

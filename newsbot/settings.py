@@ -65,7 +65,7 @@ SPIDER_MIDDLEWARES = {
 
 # Distributed mode (`newsbot worker`, `newsbot enqueue`): the shared frontier in Redis.
 # The worker sets NEWSBOT_DISTRIBUTED and the scrapy-redis settings per source crawler
-# (newsbot.frontier.components.distributed_settings).
+# (newsbot.run.frontier.components.distributed_settings).
 NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL")
 NEWSBOT_DISTRIBUTED = False
 

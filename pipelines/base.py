@@ -22,8 +22,8 @@ from twisted.python.failure import Failure
 from newsbot import stats as stat_keys
 from newsbot.errors import PageRejected
 from newsbot.items import Article
-from newsbot.workers import default_workers, run_stages
-from newsbot.workers import pool as workers_pool
+from newsbot.run.stage_pool import default_workers, run_stages
+from newsbot.run.stage_pool import pool as workers_pool
 
 logger = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from newsbot import stats as stat_keys
-from newsbot.crawl import FINISHED_REASONS
 from newsbot.errors import DatabaseUnavailable, SourceLocked
 from newsbot.items import Article, DroppedPage
-from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
+from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
+from newsbot.run.runner import FINISHED_REASONS
 from newsbot.storage import connect, for_ingest, mask_url, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.runs import finish_run, record_source, start_run
@@ -370,7 +370,7 @@ class StorePipeline:
         """Record this source's counters in crawl_runs (and finish the run if we started it).
 
         A distributed worker's counters are added to its round by the worker itself
-        (newsbot.worker), since several workers report into one row.
+        (newsbot.run.distributed_worker), since several workers report into one row.
         """
         if self.run_id is None or self.distributed:
             for connection in [self.conn, *(lane.conn for lane in self.lanes)]:

@@ -23,8 +23,8 @@ import redis
 from scrapy import Request
 
 from newsbot.demo.webserver import serve_sites
-from newsbot.frontier import WORKER_TIMEOUT, Frontier
-from newsbot.frontier.components import ROUND, MarkingPriorityQueue, RoundDupeFilter
+from newsbot.run.frontier import WORKER_TIMEOUT, Frontier
+from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, RoundDupeFilter
 from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
 from newsbot.testing.database import scratch_database

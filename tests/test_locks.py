@@ -1,6 +1,6 @@
 """No overlapping crawls: per-source advisory locks held by real processes.
 
-A second process holds a source's lock through `newsbot.locks` (as a running crawl
+A second process holds a source's lock through `newsbot.run.locks` (as a running crawl
 would); `newsbot crawl` must then leave that source alone and exit 4.
 """
 
@@ -22,7 +22,7 @@ from tests.test_crawl import ROOT, newsbot, wire  # noqa: F401  (fixture)
 
 HOLDER = """
 import sys
-from newsbot.locks import SourceLocks
+from newsbot.run.locks import SourceLocks
 locks = SourceLocks(sys.argv[1])
 left = locks.acquire(sys.argv[2:])
 print("held" if not left else "busy", flush=True)
@@ -151,7 +151,7 @@ def test_only_the_locked_source_is_skipped(
 
 
 def test_lock_is_released_when_the_holder_dies(database_url: str) -> None:
-    from newsbot.locks import SourceLocks
+    from newsbot.run.locks import SourceLocks
 
     held = Holder(database_url, "gone")
     with SourceLocks(database_url) as mine:

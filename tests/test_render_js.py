@@ -7,8 +7,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from newsbot.browser import find_browser
 from newsbot.demo.webserver import serve_sites
+from newsbot.run.browser import find_browser
 from tests.test_crawl import newsbot
 
 pytestmark = [

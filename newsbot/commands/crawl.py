@@ -12,7 +12,7 @@ from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import EXIT_LOCKED, NewsbotError
 
 if TYPE_CHECKING:
-    from newsbot.crawl import CrawlReport, SourceReport
+    from newsbot.run.runner import CrawlReport, SourceReport
 
 
 def seconds_arg(text: str) -> float:
@@ -123,7 +123,7 @@ def summary_line(name: str, row: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
-    from newsbot.crawl import run_crawl
+    from newsbot.run.runner import run_crawl
 
     select_sources(load_sources(args.sources), args.names, args.sources)  # fail fast
     report = run_crawl(
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     for source in report.failed:
         print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
     if report.skipped:
-        from newsbot.crawl import locked_message
+        from newsbot.run.runner import locked_message
 
         print(f"newsbot: {locked_message(report.skipped, waited=args.wait)}", file=sys.stderr)
     if args.json:

@@ -22,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsbot.frontier.enqueue import enqueue
+    from newsbot.run.frontier.enqueue import enqueue
 
     done = enqueue(args.sources, args.names, command=" ".join(["newsbot", *sys.argv[1:]]))
     total = sum(done.requests.values())

@@ -26,7 +26,7 @@ def source_summary(counters: dict[str, Any]) -> dict[str, Any]:
         value = counters.get(key, 0)
         return int(value) if isinstance(value, int | float) else 0
 
-    from newsbot.crawl import SourceReport
+    from newsbot.run.runner import SourceReport
 
     report = SourceReport("", counters)
     return {

@@ -62,7 +62,7 @@ def _yield(counters: dict[str, Any]) -> int | None:
 
 
 def source_status(conn: Any, name: str) -> dict[str, Any]:
-    from newsbot.crawl import SourceReport
+    from newsbot.run.runner import SourceReport
     from newsbot.storage.status import COVERAGE_FIELDS, coverage, new_articles_since, source_runs
 
     runs = source_runs(conn, name)

@@ -18,7 +18,7 @@ from newsbot.commands.crawl import (
 
 
 def _idle_seconds(text: str) -> float:
-    from newsbot.worker import HEARTBEAT
+    from newsbot.run.distributed_worker import HEARTBEAT
 
     value = seconds_arg(text)
     if value < 2 * HEARTBEAT:
@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
-    from newsbot.worker import run_worker
+    from newsbot.run.distributed_worker import run_worker
 
     select_sources(load_sources(args.sources), args.names, args.sources)  # fail fast
     report = run_worker(

@@ -18,9 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from newsbot import stats as stat_keys
-from newsbot.crawl import run_crawl
 from newsbot.demo.proxy import serve_through_proxy
 from newsbot.demo.webserver import render_sources
+from newsbot.run.runner import run_crawl
 from newsbot.storage import connect, mask_url
 
 SITE = Path(__file__).resolve().parent / "site"

@@ -11,7 +11,7 @@ is removed only after every line in it was written.
 
 One file per database + source, under $NEWSBOT_SPOOL_DIR (default
 /var/tmp/newsbot-<user>/spool). A source is crawled by one process at a time per
-database (newsbot.locks), so only the threads of one process share a file; a lock
+database (newsbot.run.locks), so only the threads of one process share a file; a lock
 serialises them.
 """
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from newsbot.locks import lock_name
+from newsbot.run.locks import lock_name
 from tests.faults import hostile_web as hw
 from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import (

@@ -11,7 +11,7 @@ of its behaviours need care, and these subclasses and settings handle them:
   expiring after SEEN_TTL), and entry points are sent with dont_filter;
 - its idle-close timer counts from when the start-URL list was last non-empty, not
   from a worker's last activity: newsbot does not use it. A worker stays open while
-  idle and asks `newsbot.frontier.Frontier` whether every worker is idle; to make that
+  idle and asks `newsbot.run.frontier.Frontier` whether every worker is idle; to make that
   answer exact, taking a request from the queue marks the worker active in the same
   Redis step (the queue below).
 """
@@ -25,7 +25,7 @@ from scrapy.settings import BaseSettings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
-from newsbot.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, queue_key
+from newsbot.run.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, queue_key
 
 #: request.meta key carrying the crawl round a request belongs to
 ROUND = "newsbot_round"
@@ -53,10 +53,10 @@ def distributed_settings(
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
-        "SCHEDULER_QUEUE_CLASS": "newsbot.frontier.components.MarkingPriorityQueue",
+        "SCHEDULER_QUEUE_CLASS": "newsbot.run.frontier.components.MarkingPriorityQueue",
         "SCHEDULER_QUEUE_KEY": escaped_key(queue_key(source, prefix)),
         "SCHEDULER_DUPEFILTER_KEY": escaped_key(f"{prefix}:seen:{source}"),
-        "DUPEFILTER_CLASS": "newsbot.frontier.components.RoundDupeFilter",
+        "DUPEFILTER_CLASS": "newsbot.run.frontier.components.RoundDupeFilter",
     }
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsbot import frontier
-from newsbot.frontier.components import ROUND, MarkingPriorityQueue, escaped_key
-from newsbot.frontier.setup import open_shared
-from newsbot.locks import DISTRIBUTED_COMMAND
+from newsbot.run import frontier
+from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, escaped_key
+from newsbot.run.frontier.setup import open_shared
+from newsbot.run.locks import DISTRIBUTED_COMMAND
 from newsbot.storage import connect
 from newsbot.storage.runs import join_run, start_run
 
@@ -55,7 +55,7 @@ def enqueue(
             round_id = current
         else:
             # the command marks the row as a round: no process holds locks for it (see
-            # newsbot.locks.interrupt_dead_runs), its workers record its end
+            # newsbot.run.locks.interrupt_dead_runs), its workers record its end
             round_id = start_run(conn, [s.name for s in sources], command or DISTRIBUTED_COMMAND)
             front.set_round(round_id)
     assert round_id is not None

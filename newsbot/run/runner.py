@@ -18,8 +18,8 @@ from scrapy.settings import Settings
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.errors import SourceLocked
-from newsbot.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
-from newsbot.progress import Progress
+from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
+from newsbot.run.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
 from newsbot.storage.runs import finish_run, start_run
@@ -167,16 +167,16 @@ def run_crawl(
 
     Raises ConfigError for a bad sources file and DatabaseUnavailable when the
     database cannot be reached, before any page is fetched. Each source is locked
-    (see newsbot.locks) for the whole crawl: a source another crawl holds is skipped
+    (see newsbot.run.locks) for the whole crawl: a source another crawl holds is skipped
     (waiting up to `wait` seconds for it) and listed in `CrawlReport.skipped`; when
     every source is held, SourceLocked is raised and no run is recorded. Runs left
     `running` by crawlers that were killed are recorded as interrupted first.
-    `progress` is "auto", "rich", "plain" or "off" (see newsbot.progress).
+    `progress` is "auto", "rich", "plain" or "off" (see newsbot.run.progress).
     """
     sources: list[Source] = select_sources(load_sources(sources_file), list(names), sources_file)
     overrides = dict(overrides or {})
     if any(s.render_js for s in sources):
-        from newsbot.browser import playwright_settings
+        from newsbot.run.browser import playwright_settings
 
         overrides = {**playwright_settings(), **overrides}
     database_url = resolve_database_url(database_url)

@@ -30,12 +30,12 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
-from newsbot import frontier
-from newsbot.crawl import SourceReport, apply_source_settings, crawl_settings, run_to_end
-from newsbot.frontier.components import distributed_settings
-from newsbot.frontier.setup import open_shared
-from newsbot.locks import SourceLocks
-from newsbot.progress import Progress
+from newsbot.run import frontier
+from newsbot.run.frontier.components import distributed_settings
+from newsbot.run.frontier.setup import open_shared
+from newsbot.run.locks import SourceLocks
+from newsbot.run.progress import Progress
+from newsbot.run.runner import SourceReport, apply_source_settings, crawl_settings, run_to_end
 from newsbot.storage import connect
 from newsbot.storage.runs import add_counters, finish_run
 
@@ -80,7 +80,7 @@ def run_worker(
 
     overrides = dict(overrides or {})
     if any(s.render_js for s in sources):
-        from newsbot.browser import playwright_settings
+        from newsbot.run.browser import playwright_settings
 
         overrides = {**playwright_settings(), **overrides}
     settings = crawl_settings(

@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 
-from newsbot.deathsig import die_with_parent
 from newsbot.items import Article
+from newsbot.run.deathsig import die_with_parent
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0
@@ -44,7 +44,7 @@ def pool(workers: int) -> Executor | None:
         # forkserver: never fork a process that runs a reactor and threads
         context = multiprocessing.get_context("forkserver")
         # the fork server itself must also end with the crawler (see _die_with_parent)
-        context.set_forkserver_preload(["newsbot.deathsig"])
+        context.set_forkserver_preload(["newsbot.run.deathsig"])
         _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
         _size = workers
         # start every worker now, not at the first pages: their imports then overlap the

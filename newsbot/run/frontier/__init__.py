@@ -2,7 +2,7 @@
 
 Distributed mode (NEWSBOT_REDIS_URL) runs N identical workers on any machines. The
 request queue and the seen-request fingerprints are scrapy-redis's, one queue per
-source (`newsbot.frontier.components`); this module holds what scrapy-redis does not
+source (`newsbot.run.frontier.components`); this module holds what scrapy-redis does not
 give: which crawl round is current, which workers are busy (so that "the round is
 over" means the frontier is empty *and* nobody still works on a request it took),
 and a pacing slot per domain shared by every worker. Plain redis-py, no Scrapy.
