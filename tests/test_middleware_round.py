@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from middlewares.round import RoundMiddleware
-from newsbot.frontier.components import ROUND
+from newsbot.run.frontier.components import ROUND
 
 
 def _middleware() -> RoundMiddleware:
