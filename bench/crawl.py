@@ -40,10 +40,10 @@ from newsbot.demo.webserver import fill_bytes, serve_sites  # noqa: E402
 from newsbot.errors import PageRejected  # noqa: E402
 from newsbot.items import Article  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
-from newsbot.testing.database import scratch_database  # noqa: E402
-from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
-from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
-from newsbot.testing.proctree import process_table, tree  # noqa: E402
+from tests.support.database import scratch_database  # noqa: E402
+from tests.support.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
+from tests.support.fixtureweb import SiteSpec, build_web  # noqa: E402
+from tests.support.proctree import process_table, tree  # noqa: E402
 
 
 def _machine_ticks() -> tuple[int, int]:

@@ -43,9 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsbot.storage import connect, resolve_database_url, upgrade  # noqa: E402
-from newsbot.testing.database import scratch_database  # noqa: E402
-from newsbot.testing.fixtureweb import SiteSpec, build_web  # noqa: E402
-from newsbot.testing.redisserver import redis_server  # noqa: E402
+from tests.support.database import scratch_database  # noqa: E402
+from tests.support.fixtureweb import SiteSpec, build_web  # noqa: E402
+from tests.support.redisserver import redis_server  # noqa: E402
 
 STYLES = ("dated", "id", "slug")
 LOOSE_RATE = 400.0  # requests/s per site for the unpaced sites: never the limit here

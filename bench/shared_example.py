@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsbot.demo.webserver import serve_sites  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
-from newsbot.testing.database import scratch_database  # noqa: E402
+from tests.support.database import scratch_database  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "examples" / "000_9cb886f8f8f97ad2.txt"
 

@@ -5,7 +5,7 @@
 
 Generates a news web of at least `--pages` pages (several sites: article pages, feeds,
 sitemap indexes and monthly sitemaps, paginated archives, robots.txt) and serves it
-through newsbot.testing.faultyweb, which spoils about `--fault-rate` of the responses:
+through tests.support.faultyweb, which spoils about `--fault-rate` of the responses:
 transient faults that a retry gets past (500, 503, 429 with Retry-After, connection
 resets, truncated bodies, slow drips) on any page, and permanent ones (always 500,
 binary noise as text/html, empty body, a PDF) at some article URLs. Which article is
@@ -45,12 +45,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsbot.storage import resolve_database_url  # noqa: E402
-from newsbot.testing.database import scratch_database  # noqa: E402
-from newsbot.testing.faultyweb import PERMANENT, TRANSIENT, FaultPlan, FaultyWeb  # noqa: E402
-from newsbot.testing.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
-from newsbot.testing.fixtureweb import GeneratedSite, SiteSpec, build_web  # noqa: E402
-from newsbot.testing.proctree import process_table, tree  # noqa: E402
 from newsbot.urls import normalize_url  # noqa: E402
+from tests.support.database import scratch_database  # noqa: E402
+from tests.support.faultyweb import PERMANENT, TRANSIENT, FaultPlan, FaultyWeb  # noqa: E402
+from tests.support.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
+from tests.support.fixtureweb import GeneratedSite, SiteSpec, build_web  # noqa: E402
+from tests.support.proctree import process_table, tree  # noqa: E402
 
 SITES = (
     ("dailywire", "dated"),

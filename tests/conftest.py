@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from newsbot.storage import connect, upgrade
-from newsbot.testing.database import scratch_database
+from tests.support.database import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"

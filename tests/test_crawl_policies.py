@@ -14,8 +14,8 @@ import pytest
 
 from middlewares.retry import retry_after_seconds
 from newsbot.demo.webserver import serve_sites
-from newsbot.testing.fixtureweb import SiteSpec, build_web
 from newsbot.urls import normalize_url
+from tests.support.fixtureweb import SiteSpec, build_web
 from tests.test_crawl import newsbot
 
 pytestmark = pytest.mark.slow  # crawls of local servers: `make test`, not `make test-fast`

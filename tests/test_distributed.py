@@ -27,9 +27,9 @@ from newsbot.run.frontier import WORKER_TIMEOUT, Frontier
 from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, RoundDupeFilter
 from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
-from newsbot.testing.database import scratch_database
-from newsbot.testing.fixtureweb import SiteSpec, build_web
-from newsbot.testing.redisserver import redis_available, redis_server
+from tests.support.database import scratch_database
+from tests.support.fixtureweb import SiteSpec, build_web
+from tests.support.redisserver import redis_available, redis_server
 
 pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
 

@@ -14,7 +14,7 @@ from twisted.internet import defer
 import middlewares.shared_pace as pace_module
 from middlewares.shared_pace import SharedPaceMiddleware
 from newsbot import stats as stat_keys
-from newsbot.testing.redisserver import redis_available, redis_server
+from tests.support.redisserver import redis_available, redis_server
 
 
 class Slots:

@@ -1,6 +1,6 @@
 """A static news web that misbehaves on purpose: a share of its responses are faults.
 
-Used by `bench/soak.py`. It serves generated sites (newsbot.testing.fixtureweb) like
+Used by `bench/soak.py`. It serves generated sites (tests.support.fixtureweb) like
 newsbot.demo.webserver does — keep-alive HTTP/1.1, ``{{site}}`` placeholders filled with
 the live base URLs — but a `FaultPlan` decides, for every request, whether to answer
 with a fault instead. The plan is a pure function of (site, path, attempt): the same web
