@@ -1,22 +1,24 @@
 """Errors that carry a message an operator can act on."""
 
+from newsbot.exit_codes import EXIT_DATABASE, EXIT_LOCKED, EXIT_SOURCE_FAILED, EXIT_USAGE
+
 
 class NewsbotError(Exception):
     """Base class: its message is printed as one line, without a traceback."""
 
-    exit_code = 1
+    exit_code = EXIT_SOURCE_FAILED
 
 
 class ConfigError(NewsbotError):
     """A sources file that cannot be used; the message names file, source and key."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class DatabaseUnavailable(NewsbotError):
     """PostgreSQL cannot be reached or used."""
 
-    exit_code = 3
+    exit_code = EXIT_DATABASE
 
 
 class PageRejected(Exception):
@@ -30,10 +32,6 @@ class PageRejected(Exception):
     def __reduce__(self) -> tuple:
         # travels back from worker processes intact (default pickling would lose `reason`)
         return (type(self), (self.reason, self.detail))
-
-
-#: exit code of `newsbot crawl` when a source was not crawled because another run holds it
-EXIT_LOCKED = 4
 
 
 class SourceLocked(NewsbotError):

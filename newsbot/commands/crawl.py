@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsbot import stats as stat_keys
 from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
-from newsbot.errors import EXIT_LOCKED, NewsbotError
+from newsbot.errors import NewsbotError
+from newsbot.exit_codes import EXIT_LOCKED
 
 if TYPE_CHECKING:
     from newsbot.run.runner import CrawlReport, SourceReport

@@ -22,6 +22,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from newsbot.errors import NewsbotError
+from newsbot.exit_codes import EXIT_USAGE
 
 #: The exported columns: the article columns of docs/schema.md, in this order.
 COLUMNS: tuple[str, ...] = (
@@ -63,7 +64,7 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 class ExportError(NewsbotError):
     """An export that cannot be done as asked (exit code 2: bad usage)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def parse_time_bound(text: str, *, end: bool = False) -> datetime:

@@ -15,6 +15,7 @@ import psycopg
 from psycopg import sql
 
 from newsbot.errors import NewsbotError
+from newsbot.exit_codes import EXIT_USAGE
 
 _MAX_NAME_BYTES = 63  # NAMEDATALEN - 1: longer names are silently truncated by PostgreSQL
 
@@ -22,7 +23,7 @@ _MAX_NAME_BYTES = 63  # NAMEDATALEN - 1: longer names are silently truncated by 
 class RoleError(NewsbotError):
     """A role name or password that cannot be used (exit code 2: bad usage)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @dataclass

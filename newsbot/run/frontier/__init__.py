@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import redis
 
 from newsbot.errors import NewsbotError
+from newsbot.exit_codes import EXIT_DATABASE
 from newsbot.storage.connection import mask_url
 
 ENV_URL = "NEWSBOT_REDIS_URL"
@@ -45,7 +46,7 @@ SEEN_TTL = 7 * 24 * 3600
 class FrontierUnavailable(NewsbotError):
     """Redis cannot be reached: nothing can be scheduled or fetched in distributed mode."""
 
-    exit_code = 3
+    exit_code = EXIT_DATABASE
 
 
 def redis_url(explicit: str | None = None) -> str:
