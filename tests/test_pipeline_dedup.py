@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
-from scrapy import Spider
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
 from newsbot import dedup
 from newsbot import stats as stat_keys
 from newsbot.items import Article
 from pipelines.dedup import DedupPipeline
+from tests.support.stage_kit import article, build
 
 BODY = "Officials said the grain corridor would keep working through the spring. " * 6
 
 
 def _pipeline() -> DedupPipeline:
-    crawler = get_crawler(Spider, {"NEWSBOT_STAGE_WORKERS": 0})
-    crawler.stats.open_spider()
-    return DedupPipeline.from_crawler(crawler)
+    return build(DedupPipeline)
 
 
 def _article(url: str, canonical: str | None = None) -> Article:
-    article = Article(url=url, source="s", html="", fetched_at=datetime.now(UTC))
-    article.body = BODY
-    article.canonical_url = canonical
-    return article
+    item = article("", url)
+    item.body = BODY
+    item.canonical_url = canonical
+    return item
 
 
 def test_an_article_gets_its_content_hash_and_is_counted() -> None:

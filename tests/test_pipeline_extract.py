@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
-from scrapy import Spider
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
 from newsbot import stats as stat_keys
-from newsbot.items import Article
 from pipelines.extract import ExtractPipeline
+from tests.support.stage_kit import article, build, page
 
-PAGE = (
-    "<html><head><title>Grain ships leave Odesa</title>"
+PAGE = page(
     '<link rel="canonical" href="http://127.0.0.1/grain">'
-    '<meta property="article:published_time" content="2024-03-08T09:30:00Z"></head>'
-    "<body><article><h1>Grain ships leave Odesa</h1>"
-    + "".join(
-        f"<p>Paragraph {i}: officials said the grain corridor would keep working through the "
-        f"spring, and port workers loaded {i * 3} ships in the first week of March.</p>"
-        for i in range(8)
-    )
-    + "</article></body></html>"
+    '<meta property="article:published_time" content="2024-03-08T09:30:00Z">'
 )
 
 
 def _pipeline() -> ExtractPipeline:
-    crawler = get_crawler(Spider, {"NEWSBOT_STAGE_WORKERS": 0})
-    crawler.stats.open_spider()
-    return ExtractPipeline.from_crawler(crawler)
-
-
-def _article(html: str) -> Article:
-    return Article(url="http://127.0.0.1/a", source="s", html=html, fetched_at=datetime.now(UTC))
+    return build(ExtractPipeline)
 
 
 def test_an_article_page_gets_its_metadata_and_blocks_and_is_counted() -> None:
     pipeline = _pipeline()
-    item = asyncio.run(pipeline.process_item(_article(PAGE)))
+    item = asyncio.run(pipeline.process_item(article(PAGE)))
     assert item.title == "Grain ships leave Odesa"
     assert item.canonical_url == "http://127.0.0.1/grain"
     assert item.date_candidates and item.blocks
@@ -50,7 +33,7 @@ def test_an_article_page_gets_its_metadata_and_blocks_and_is_counted() -> None:
 
 def test_an_empty_page_is_dropped_with_its_reason_counted() -> None:
     pipeline = _pipeline()
-    item = _article("   ")
+    item = article("   ")
     with pytest.raises(DropItem, match="empty_page"):
         asyncio.run(pipeline.process_item(item))
     assert item.drop_reason == "empty_page"
@@ -65,7 +48,7 @@ def test_an_item_that_is_not_an_article_passes_untouched() -> None:
 
 def test_an_item_whose_extract_ran_in_an_earlier_trip_is_not_extracted_again() -> None:
     pipeline = _pipeline()
-    item = _article("")  # would be dropped as empty if extracted
+    item = article("")  # would be dropped as empty if extracted
     item.stages_done.append("extract")
     assert asyncio.run(pipeline.process_item(item)) is item
     assert pipeline.stats.get_value(stat_keys.stage_ok("extract")) is None

@@ -16,18 +16,9 @@ from pipelines.boilerplate import BoilerplatePipeline
 from pipelines.dates import DatesPipeline
 from pipelines.dedup import DedupPipeline
 from pipelines.extract import ExtractPipeline
+from tests.support.stage_kit import page
 
-PAGE = (
-    "<html><head><title>Grain ships leave Odesa</title>"
-    '<meta property="article:published_time" content="2024-03-08T09:30:00Z"></head>'
-    "<body><article><h1>Grain ships leave Odesa</h1>"
-    + "".join(
-        f"<p>Paragraph {i}: officials said the grain corridor would keep working through the "
-        f"spring, and port workers loaded {i * 3} ships in the first week of March.</p>"
-        for i in range(8)
-    )
-    + "</article></body></html>"
-)
+PAGE = page('<meta property="article:published_time" content="2024-03-08T09:30:00Z">')
 
 
 def boom(article: Article) -> Article:
