@@ -113,19 +113,16 @@ def _article_json(name: str, article: Any, dropped: str | None, candidates: bool
     return data
 
 
-def _key(text: str | None) -> str:
-    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
-
-
 def _field_candidates(article: Any) -> dict[str, Any]:
     """Title and author candidates by source, which ones the stored value came from, and
     one line on why (extraction is run again on the page: this is a debugging view)."""
     from newsbot.extraction import extract_page
+    from newsbot.extraction.titles import norm
 
     ex = extract_page(article.html or "", article.url, hints=article.hints)
-    title = _key(article.title)
+    title = norm(article.title or "")
     titles = [
-        {"source": src, "raw": raw, "chosen": bool(title) and title in _key(raw)}
+        {"source": src, "raw": raw, "chosen": bool(title) and title in norm(raw)}
         for src, raw in ex.title_sources
     ]
     chosen = [t["source"] for t in titles if t["chosen"]]
@@ -140,9 +137,9 @@ def _field_candidates(article: Any) -> dict[str, Any]:
         )
     else:
         title_by = f"metadata ({', '.join(chosen) or 'hints'}), site and section names stripped"
-    names = {_key(a) for a in article.authors or []}
+    names = {norm(a) for a in article.authors or []}
     authors = [
-        {"source": src, "raw": raw, "chosen": any(n and n in _key(raw) for n in names)}
+        {"source": src, "raw": raw, "chosen": any(n and n in norm(raw) for n in names)}
         for src, raw in ex.author_sources
     ]
     used = sorted({a["source"] for a in authors if a["chosen"]})

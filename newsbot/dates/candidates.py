@@ -465,7 +465,7 @@ def collect_candidates(
 #: what apps built with Next.js, Nuxt or a headless CMS carry instead of markup
 _SCRIPT_DATE = re.compile(
     r'"(?:datePublished|publishedAt|published_at|publishDate|publish_date|'
-    r'date_published|firstPublishedAt|first_published_at|date_gmt|date)"\s*:\s*'
+    r'date_published|firstPublishedAt|first_published_at)"\s*:\s*'
     r'"((?:19|20)\d\d-\d\d-\d\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?)"'
 )
 #: script text read at most, per page (app state can be megabytes)
