@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsbot import endmatter
+from newsbot.extraction.html import word_count
 from newsbot.items import Block
 
 
@@ -41,7 +42,6 @@ REPEAT_RUN = 3
 REPEAT_RUN_CHARS = 2000
 #: a linked line between paragraphs with at least this many words is a sentence
 LONE_LINK_WORDS = 6
-_WORDS = re.compile(r"\w+")
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -408,7 +408,7 @@ def _among_links(blocks: list[Block], i: int) -> bool:
         return True  # a shouted headline: a teaser
     if blocks[i].kind == "h":
         return False
-    return len(_WORDS.findall(text)) < LONE_LINK_WORDS
+    return word_count(text) < LONE_LINK_WORDS
 
 
 def clean(blocks: list[Block], *, title: str | None, language: str | None = None) -> Cleaned:

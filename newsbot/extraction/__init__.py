@@ -24,6 +24,7 @@ from newsbot.extraction.metadata import Metadata, clean_authors, extract_metadat
 from newsbot.extraction.pagetype import PAGE_TYPES, classify
 from newsbot.extraction.second_opinion import prose_words
 from newsbot.extraction.standfirst import lead_blocks
+from newsbot.extraction.titles import cap
 from newsbot.items import Block, DateCandidate, Hints
 from newsbot.sites.base import SiteOverrides
 
@@ -123,7 +124,7 @@ def extract_page(
     if tree is None:
         result.language = normalise(header(headers, "content-language")) or normalise(language_hint)
         if hints:
-            result.title = hints.title
+            result.title = cap(hints.title)
             result.authors = clean_authors(hints.authors)
         result.page_type, result.page_type_reason = "no_article_body", "nothing to parse"
         return result
@@ -135,7 +136,8 @@ def extract_page(
         meta = extract_metadata(tree, url)
     except Exception:  # metadata is best effort: a bad page must still give its body
         meta = Metadata()
-    result.title = meta.title or (hints.title if hints else None)
+    # a feed's title or a site override's selector is held to the same hard limit
+    result.title = meta.title or cap(hints.title if hints else None)
     result.authors = meta.authors or clean_authors(
         hints.authors if hints else [], [meta.site_name or ""]
     )
@@ -150,7 +152,7 @@ def extract_page(
         try:
             title = _texts(tree, overrides.title)
             if title:
-                result.title = title[0]
+                result.title = cap(title[0])
             authors = clean_authors(_texts(tree, overrides.authors), [meta.site_name or ""])
             if authors:
                 result.authors = authors

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -141,12 +140,6 @@ def _paragraphs(body: etree._Element) -> Iterator[tuple[etree._Element, str]]:
                 yield el, own
         else:
             yield el, _text(el)
-
-
-@dataclass
-class _Candidate:
-    el: etree._Element
-    score: float
 
 
 def _score(body: etree._Element) -> tuple[etree._Element | None, dict]:

@@ -58,9 +58,8 @@ def _cross_check(blocks: list[Block], every: list[Block], article_body: str) -> 
         if _overlap(b.text, reference) >= 0.8:
             kept_ids.add(id(b))
     ordered = [b for b in every if id(b) in kept_ids]
-    main_ids = {id(b) for b in blocks}
     # blocks not present in `every` (should not happen) keep their main order
-    ordered += [b for b in blocks if id(b) in kept_ids and id(b) not in {id(x) for x in every}]
-    del main_ids
+    every_ids = {id(x) for x in every}
+    ordered += [b for b in blocks if id(b) in kept_ids and id(b) not in every_ids]
     comments = [b for b in blocks if COMMENT_MARK in b.context]
     return ordered + comments

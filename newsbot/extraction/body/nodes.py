@@ -78,7 +78,3 @@ def _inside(el: etree._Element, root: etree._Element) -> bool:
     if el is root:
         return True
     return any(a is root for a in el.iterancestors())
-
-
-def _inside_article(el: etree._Element) -> bool:
-    return any(a.tag == "article" for a in el.iterancestors())
