@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from newsbot.extraction.html import HEADINGS
+from newsbot.extraction.html import text_of as _text
+
 #: fewer siblings than this are not a grid (a row of three cards is one)
 MIN_CARDS = 3
 #: a card longer than this (characters) is content, not a card
@@ -43,7 +46,7 @@ _PRICE = re.compile(
 
 _WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADINGS = tuple(sorted(HEADINGS))
 #: class tokens that mark one card among equals (ignored when comparing siblings)
 _STATE = {"first", "last", "odd", "even", "active", "current", "selected", "featured"}
 #: never a card, never a grid
@@ -95,13 +98,6 @@ def _rich(card: etree._Element) -> bool:
         if parent is not None and parent.tag == "a" and _real_link(parent):
             return True
     return False
-
-
-def _text(el: etree._Element) -> str:
-    try:
-        return _WS.sub(" ", el.text_content()).strip()
-    except (ValueError, AttributeError):
-        return ""
 
 
 def card_grids(

@@ -85,6 +85,10 @@ def parse(data: bytes | str | None, *, declared: str | None = None) -> lxml.html
     return root
 
 
+#: heading tags (a headline, a section title)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
 def text_of(el: etree._Element) -> str:
     """Whitespace-normalised text content of an element."""
     try:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from newsbot.extraction.html import text_size
+from newsbot.extraction.html import HEADINGS, text_size
+from newsbot.extraction.html import text_of as _text
 
 _WS = re.compile(r"\s+")
 
 _NAV_TAGS = {"nav", "aside", "menu", "script", "style", "noscript", "form"}
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = HEADINGS
 _BLOCKISH = _HEADINGS | {
     "p",
     "li",
@@ -49,13 +50,6 @@ PROSE_RUN_OVER_TEASERS = 0.5
 PROSE_TOTAL = 5000
 PROSE_TOTAL_OVER_TEASERS = 3
 #: a page its publisher does not call an article, with less main text than this, at
-
-
-def _text(el: etree._Element) -> str:
-    try:
-        return _WS.sub(" ", el.text_content()).strip()
-    except (ValueError, AttributeError):
-        return ""
 
 
 def _in_furniture(el: etree._Element) -> bool:

@@ -11,7 +11,8 @@ import re
 from lxml import etree
 
 from newsbot.extraction.body.markers import _BLOCK_TAGS, _HEADINGS, _WS, _tokens
-from newsbot.extraction.body.nodes import _link_chars, _squash, _text
+from newsbot.extraction.body.nodes import _link_chars, _squash
+from newsbot.extraction.html import text_of as _text
 from newsbot.items import Block
 
 _CAPTION_TOKEN = re.compile(r"caption|^(?:credit|photo-credit|image-credit|img-credit)$")

@@ -12,7 +12,8 @@ import re
 from lxml import etree
 
 from newsbot.extraction.body.markers import _PARTS, _hidden, _tokens
-from newsbot.extraction.body.nodes import GOOD_P, _inside, _link_chars, _text, _unwrap
+from newsbot.extraction.body.nodes import GOOD_P, _inside, _link_chars, _unwrap
+from newsbot.extraction.html import text_of as _text
 from newsbot.extraction.html import text_size
 
 _MORE_LABEL = re.compile(

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from newsbot.extraction.html import HEADINGS
+
 # ---------------------------------------------------------------- vocabularies
 
 _DROP_TAGS = {
@@ -41,7 +43,7 @@ _DROP_TAGS = {
     "dialog",
     "menu",
 }
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADINGS = HEADINGS
 _BLOCK_TAGS = _HEADINGS | {
     "p",
     "div",

@@ -12,13 +12,6 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _text(el: etree._Element) -> str:
-    try:
-        return _squash(el.text_content())
-    except (ValueError, AttributeError):
-        return ""
-
-
 def _link_chars(el: etree._Element) -> int:
     n = 0
     for a in el.iter("a"):

@@ -26,7 +26,8 @@ from newsbot.extraction.body.markers import (
     _is_negative,
     _tokens,
 )
-from newsbot.extraction.body.nodes import GOOD_P, _inside, _link_chars, _remove, _text
+from newsbot.extraction.body.nodes import GOOD_P, _inside, _link_chars, _remove
+from newsbot.extraction.html import text_of as _text
 from newsbot.extraction.html import text_size
 
 
