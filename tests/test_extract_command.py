@@ -54,3 +54,23 @@ def test_candidates_show_where_the_title_and_authors_came_from(
     assert data["title_by"].startswith("the visible <h1>, confirmed by og:title")
     assert data["authors"] == ["Jane Roe"]
     assert any(a["chosen"] and a["source"] == "meta author" for a in data["author_candidates"])
+
+
+def test_candidates_show_the_values_the_chooser_saw() -> None:
+    """A time printed without a zone is read in the zone the page's other dates show; the
+    explanation must show that reading, not a second parse of its own."""
+    from datetime import UTC, datetime
+
+    from newsbot.dates import explain, resolve_dates
+    from newsbot.items import DateCandidate
+
+    cands = [
+        DateCandidate("2025-03-04T23:30:00", "published", "meta", "article:published_time"),
+        DateCandidate("2025-03-05T10:00:00-05:00", "modified", "meta", "article:modified_time"),
+    ]
+    fetched = datetime(2025, 6, 1, tzinfo=UTC)
+    pub, mod = resolve_dates(cands, fetched_at=fetched)
+    rows = explain(cands, published=pub, modified=mod, fetched_at=fetched)
+    assert pub is not None and rows[0]["parsed"] == pub.value.isoformat()
+    assert rows[0]["parsed"] == "2025-03-04T23:30:00-05:00"
+    assert rows[0]["supports"] == "published"

@@ -297,23 +297,14 @@ def _corroborated(day: date | None, pool: list[_Parsed]) -> PageDate | None:
     return PageDate(value=best.date.value, precision=best.date.precision, evidence="second_opinion")
 
 
-def resolve_dates(
+def _read(
     candidates: list[DateCandidate],
-    *,
     fetched_at: datetime,
-    timezone: str | None = None,
-    language: str | None = None,
-    html: str | None = None,
-    url: str | None = None,
-) -> tuple[PageDate | None, PageDate | None]:
-    """(published, modified) from raw candidates; either may be None, neither is invented.
-
-    With the page's `html`, a page on which we find no trustworthy published date is read
-    a second time by htmldate; its day is taken only when one of our own candidates (weak
-    or modified ones included) shows that same day.
-    """
-    if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=UTC)
+    timezone: str | None,
+    language: str | None,
+) -> tuple[list[tuple[int, DateCandidate, PageDate]], str | None]:
+    """Every candidate parsed once, times without a zone read in the source's zone, else
+    in the zone the page's other dates show: (parsed ones, the zone used)."""
     cands = [
         (i, c)
         for i, c in enumerate(candidates or [])
@@ -334,6 +325,27 @@ def resolve_dates(
                 )
             timezone = zone
     parsed = _fix_false_utc([(i, c, cache[c.raw]) for i, c in cands if cache[c.raw] is not None])
+    return parsed, timezone
+
+
+def resolve_dates(
+    candidates: list[DateCandidate],
+    *,
+    fetched_at: datetime,
+    timezone: str | None = None,
+    language: str | None = None,
+    html: str | None = None,
+    url: str | None = None,
+) -> tuple[PageDate | None, PageDate | None]:
+    """(published, modified) from raw candidates; either may be None, neither is invented.
+
+    With the page's `html`, a page on which we find no trustworthy published date is read
+    a second time by htmldate; its day is taken only when one of our own candidates (weak
+    or modified ones included) shows that same day.
+    """
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=UTC)
+    parsed, timezone = _read(candidates, fetched_at, timezone, language)
     tz = _zone(timezone) if timezone else _page_offset([d for _, _, d in parsed])
     published: list[_Parsed] = []
     modified: list[_Parsed] = []
@@ -382,9 +394,12 @@ def explain(
     """
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=UTC)
+    # the values the chooser saw (same zone reading), not a second parse of our own
+    parsed, _zone_used = _read(candidates, fetched_at, timezone, language)
+    values = {i: d for i, _c, d in parsed}
     out: list[dict[str, Any]] = []
-    for c in candidates or []:
-        d = parse_date(c.raw, fetched_at=fetched_at, timezone=timezone, language=language)
+    for i, c in enumerate(candidates or []):
+        d = values.get(i)
         row: dict[str, Any] = {
             "raw": c.raw,
             "role": c.role,
