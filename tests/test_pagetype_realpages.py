@@ -64,6 +64,7 @@ def test_article_whose_body_the_extractor_missed_is_not_a_listing() -> None:
     found = [Block(text="The tram line goes north", kind="h"), Block(text=SENTENCE)]
     kind = classify(tree, found, title=None)
     assert kind.kind == "article", kind.reason
+    assert _kind(html) == "article"  # and through the real extraction path
 
 
 def test_article_in_widget_boxes_is_not_a_listing() -> None:
@@ -78,6 +79,17 @@ def test_article_in_widget_boxes_is_not_a_listing() -> None:
     assert tree is not None
     kind = classify(tree, [Block(text=SENTENCE)], title=None, og_type="article")
     assert kind.kind == "article", kind.reason
+    # through the crawl's stages: our blocks miss the boxes, the second extractor finds the
+    # text, and the page is stored as an article, not dropped as a listing
+    from datetime import UTC, datetime
+
+    from newsbot import stages
+    from newsbot.items import Article
+
+    marked = html.replace("<head>", "<head><meta property='og:type' content='article'>")
+    url = "https://courier.example/news/tram-line"
+    stored = stages.process(Article(url=url, source="t", html=marked, fetched_at=datetime.now(UTC)))
+    assert SENTENCE in (stored.body or "")
 
 
 def test_long_article_with_many_links_is_an_article() -> None:
