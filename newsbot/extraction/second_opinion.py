@@ -41,19 +41,12 @@ MIN_PROSE_WORDS = 40
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
 
-def word_count(text: str | None) -> int:
-    """Words of a text, each Han/kana character one word (`html.word_count`): counted
-    as `\\w+` runs, a Chinese page's prose would look like a few dozen words, under
-    `MIN_PROSE_WORDS`, and the page would never get a second opinion."""
-    return _word_count(text)
-
-
 def prose_words(tree: etree._Element) -> int:
     """Words in the page's `<p>` elements: how much running text the page holds."""
     total = 0
     for p in tree.iter("p"):
         try:
-            total += word_count(p.text_content())
+            total += _word_count(p.text_content())
         except ValueError:  # lxml on odd nodes
             continue
     return total
@@ -65,7 +58,7 @@ def doubtful(body: str | None, page_prose: int, *, min_chars: int) -> bool:
         return True
     if page_prose < MIN_PROSE_WORDS:
         return False
-    return word_count(body) < PROSE_SHARE * page_prose
+    return _word_count(body) < PROSE_SHARE * page_prose
 
 
 @dataclass
@@ -77,7 +70,7 @@ class Choice:
 
 def choose(own: str, other: str) -> Choice:
     """Keep ours unless the other holds clearly more of the text."""
-    if other and word_count(own) < SHORTER * word_count(other):
+    if other and _word_count(own) < SHORTER * _word_count(other):
         return Choice(other, "trafilatura")
     return Choice(own, "newsbot")
 
