@@ -50,11 +50,11 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsbot import dedup
 from newsbot.boilerplate import credit_of
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
-from newsbot.similarity import anchors
+from newsbot.reposts import fingerprint as dedup
+from newsbot.reposts.similarity import anchors
 from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch
 

@@ -150,7 +150,7 @@ class Article:
 
     # --- dedup stage ---
     content_hash: str | None = None
-    #: sampled shingle hashes of the body (newsbot.similarity), for near-duplicate search
+    #: sampled shingle hashes of the body (newsbot.reposts.similarity), for near-duplicate search
     anchors: list[int] = field(default_factory=list)
 
     #: the short reason a stage rejected the page (set when it is dropped)

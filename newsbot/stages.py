@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from newsbot import boilerplate, dates, dedup, similarity
+from newsbot import boilerplate, dates
 from newsbot.errors import PageRejected
 from newsbot.extraction import extract_page, second_opinion
 from newsbot.extraction.html import text_size
 from newsbot.extraction.pagetype import EMPTY
 from newsbot.items import Article
+from newsbot.reposts.fingerprint import content_hash
+from newsbot.reposts.similarity import anchors
 
 #: pages shorter than this (characters of cleaned body) are not articles
 MIN_BODY_CHARS = 80
@@ -105,8 +107,8 @@ def strip_boilerplate(article: Article) -> Article:
 
 def fingerprint(article: Article) -> Article:
     """Content identity for repost detection: a hash of the normalised body."""
-    article.content_hash = dedup.content_hash(article.body or "")
-    article.anchors = similarity.anchors(article.body or "")
+    article.content_hash = content_hash(article.body or "")
+    article.anchors = anchors(article.body or "")
     return article
 
 

@@ -12,9 +12,10 @@ import psycopg
 import pyarrow.parquet as pq
 import pytest
 
-from newsbot import cli, dedup
+from newsbot import cli
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
+from newsbot.reposts import fingerprint as dedup
 from newsbot.storage.articles import ensure_sources, save_batch
 from newsbot.storage.export import COLUMNS, ArticleFilter, export, parse_time_bound
 

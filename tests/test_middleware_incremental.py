@@ -13,10 +13,10 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from middlewares.incremental import IncrementalMiddleware
-from newsbot import dedup
 from newsbot import stats as stat_keys
 from newsbot.config import Source
 from newsbot.items import Article, Hints
+from newsbot.reposts import fingerprint as dedup
 from newsbot.storage.articles import ensure_sources, save_article
 
 SOURCE = Source("incr", feeds=("https://incr.example/rss",), refresh_days=7)

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from scrapy.exceptions import DropItem
 
-from newsbot import dedup
 from newsbot import stats as stat_keys
 from newsbot.items import Article
+from newsbot.reposts import fingerprint as dedup
 from pipelines.dedup import DedupPipeline
 from tests.support.stage_kit import article, build
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from newsbot import cli, dedup
+from newsbot import cli
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
+from newsbot.reposts import fingerprint as dedup
 from newsbot.storage.articles import ensure_sources, save_batch
 from newsbot.storage.export import ArticleFilter, parse_time_bound
 from newsbot.storage.search import search

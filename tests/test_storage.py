@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from newsbot import dedup
 from newsbot.config import Source
 from newsbot.errors import DatabaseUnavailable
 from newsbot.items import Article, PageDate
+from newsbot.reposts import fingerprint as dedup
 from newsbot.storage import connect, mask_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_article, save_batch
 from newsbot.storage.migrate import pending

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from newsbot import dedup, similarity
 from newsbot.config import Source
 from newsbot.items import Article, PageDate
+from newsbot.reposts import fingerprint as dedup
+from newsbot.reposts import locking, similarity
 from newsbot.storage import connect, stories
 from newsbot.storage.articles import ensure_sources, save_article, save_batch
 from tests.story_texts import body, story
@@ -314,12 +315,12 @@ def test_lock_plans_of_any_two_matching_texts_conflict() -> None:
         longer = shorter[:keep] + [rng.getrandbits(63) for _ in range(rng.randint(0, 80))]
         shared = len(set(shorter) & set(longer))
         match = similarity.Match(shared, len(set(shorter)), len(set(longer)))
-        phrases = [stories.PhraseCounts(), stories.PhraseCounts()]
+        phrases = [locking.PhraseCounts(), locking.PhraseCounts()]
         for counts in phrases:  # each writer's own idea of which phrases are common
             for h in rng.sample(pool, len(pool) // 2):
                 counts.counts[h] = rng.randint(1, 50)
         plans = [
-            dict(zip(*stories.lock_plan(text, None, counts), strict=True))
+            dict(zip(*locking.lock_plan(text, None, counts), strict=True))
             for text, counts in zip((shorter, longer), phrases, strict=True)
         ]
         conflict = any(plans[0][k] or plans[1][k] for k in plans[0].keys() & plans[1].keys())

@@ -19,9 +19,9 @@ from psycopg.types.json import Jsonb
 
 from newsbot.config import Source
 from newsbot.items import Article, DroppedPage
-from newsbot.similarity import anchors
+from newsbot.reposts.locking import LOCK_SPACE, lock_plan
+from newsbot.reposts.similarity import anchors
 from newsbot.storage import stories
-from newsbot.storage.stories import LOCK_SPACE, lock_plan
 from newsbot.urls import usable_canonical
 
 logger = logging.getLogger(__name__)

@@ -1,20 +1,19 @@
 """Stories: linking every copy of one story to its original, in the database.
 
-Runs inside the transaction that stores an article. Advisory locks on the
-article's anchor buckets (`lock_plan`) serialise writers whose texts could match,
-so two crawler processes storing copies of one story at once link them exactly as
-one process would; writers of unrelated texts do not wait for each other, even
-when they share common phrasing.
+Runs inside the transaction that stores an article. Which copies match and which
+is the original is decided in `newsbot.reposts`; this module reads and writes the
+rows. Advisory locks on the article's anchor buckets (`reposts.locking.lock_plan`)
+serialise writers whose texts could match, so two crawler processes storing copies
+of one story at once link them exactly as one process would; writers of unrelated
+texts do not wait for each other, even when they share common phrasing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-
 import psycopg
 
-from newsbot.similarity import MIN_CONTAINMENT, MIN_SHARED, Match
+from newsbot.reposts.original import choose_original, copy_verdict
+from newsbot.reposts.similarity import MIN_CONTAINMENT, MIN_SHARED
 
 #: postings read per anchor (fewer for long texts, so that one article never reads more
 #: than POSTINGS_BUDGET): bounds the cost of common phrasing as the store grows
@@ -23,78 +22,6 @@ MIN_POSTINGS = 16
 POSTINGS_BUDGET = 3000
 #: candidates scored per article, those sharing the most anchors first
 MAX_CANDIDATES = 32
-#: advisory-lock buckets for anchors (locks are per bucket, taken in sorted order)
-LOCK_BUCKETS = 1 << 20
-LOCK_SPACE = 0x73746F72  # "stor": keeps these locks apart from other advisory locks
-_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
-
-
-class PhraseCounts:
-    """How often this process has seen each anchor: a guess at which phrasing is common.
-
-    Only a guess, and it need not agree between processes: `lock_plan` is correct
-    with any choice of exclusive anchors; the counts only make that choice avoid
-    phrases that many texts share (sign-offs, stock sentences), so that writers of
-    unrelated texts rarely wait for each other.
-    """
-
-    def __init__(self, limit: int = 200_000) -> None:
-        self.limit = limit
-        self.counts: dict[int, int] = {}
-
-    def rarest(self, hashes: list[int], count: int) -> list[int]:
-        """The `count` anchors seen least often (ties: the smaller hash); then counts them."""
-        chosen = sorted(hashes, key=lambda h: (self.counts.get(h, 0), h))[:count]
-        if len(self.counts) > self.limit:
-            self.counts.clear()  # forget, rather than grow with every phrase ever seen
-        for h in hashes:
-            self.counts[h] = self.counts.get(h, 0) + 1
-        return chosen
-
-
-_PHRASES = PhraseCounts()
-
-
-def exclusive_share(size: int) -> int:
-    """How many of a text's `size` anchors must be locked exclusively.
-
-    A copy that matches this text as the shorter of the two holds at least
-    `needed` of its anchors, so at most size - needed are missing from the other
-    text: any size - needed + 1 of them include one the other text holds.
-    """
-    needed = next(
-        (
-            n
-            for n in range(MIN_SHARED, size + 1)
-            if Match(n, size, size).containment >= MIN_CONTAINMENT
-        ),
-        None,
-    )
-    return 0 if needed is None else size - needed + 1
-
-
-def lock_plan(
-    hashes: Iterable[int], content_hash: str | None, phrases: PhraseCounts | None = None
-) -> tuple[list[int], list[bool]]:
-    """Advisory-lock keys (ascending) and whether each is exclusive, for storing a text.
-
-    Two writers whose texts could be copies of one story must wait for each other;
-    others should not. Each writer takes a shared lock on every anchor of its text
-    and an exclusive lock on `exclusive_share` of them (the rarest it has seen), and
-    on its content hash. Of two matching texts, the shorter's exclusive anchors
-    include one the longer holds, so their locks conflict; two unrelated texts that
-    share a common phrase only both hold it shared.
-    """
-    anchors = sorted(set(hashes))
-    exclusive = set((phrases or _PHRASES).rarest(anchors, exclusive_share(len(anchors))))
-    modes: dict[int, bool] = {}
-    for h in anchors:
-        key = h % LOCK_BUCKETS
-        modes[key] = modes.get(key, False) or h in exclusive
-    if content_hash:
-        modes[int(content_hash[:8], 16) % LOCK_BUCKETS] = True
-    keys = sorted(modes)
-    return keys, [modes[k] for k in keys]
 
 
 def store_anchors(conn: psycopg.Connection, article_id: int, found: list[int]) -> None:
@@ -211,35 +138,6 @@ def _overlaps(conn: psycopg.Connection, hashes: list[int], ids: list[int]) -> di
     return {r["article_id"]: r["shared"] for r in rows}
 
 
-def _verdict(me: dict, other: dict, shared: int) -> tuple[str, float] | None:
-    """('exact'|'near', score) when `me` and `other` are copies of one story, else None."""
-    if me["content_hash"] and me["content_hash"] == other["content_hash"]:
-        return ("exact", 1.0)
-    match = Match(shared, me["anchor_count"] or 0, other["anchor_count"] or 0)
-    if match.same_story(same_source=me["source"] == other["source"]):
-        return ("near", round(match.containment, 4))
-    return None
-
-
-def _latest_possible(member: dict) -> datetime:
-    """A date-only copy may have appeared any time that day: a copy with a real time on
-    the same day is not later than it."""
-    published = member["published_at"]
-    if published is None:
-        return _FAR_FUTURE
-    if member["published_precision"] == "day":
-        return published + timedelta(days=1) - timedelta(microseconds=1)
-    return published
-
-
-def _credits(member: dict, others: list[dict]) -> bool:
-    """True when another copy's credit line names this copy's site or source."""
-    names = {n.casefold() for n in (member["source"], member["site_name"]) if n}
-    return any(
-        (o["credited_source"] or "").casefold() in names for o in others if o["id"] != member["id"]
-    )
-
-
 def link(
     conn: psycopg.Connection,
     article_id: int,
@@ -265,7 +163,7 @@ def link(
     for candidate, row in rows.items():
         if not row["found"]:
             continue
-        verdict = _verdict(me, row, row["shared"])
+        verdict = copy_verdict(me, row, row["shared"])
         if not verdict:
             continue
         root = row["duplicate_of"] or candidate
@@ -274,7 +172,7 @@ def link(
         if (
             root not in (candidate, article_id)
             and root in rows
-            and not _verdict(me, rows[root], rows[root]["shared"])
+            and not copy_verdict(me, rows[root], rows[root]["shared"])
         ):
             continue
         matches[candidate] = verdict
@@ -293,15 +191,7 @@ def link(
            FROM articles WHERE duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()
-    original = min(
-        members,
-        key=lambda m: (
-            _latest_possible(m),
-            not _credits(m, members),
-            m["first_seen_at"],
-            m["id"],
-        ),
-    )["id"]
+    original = choose_original(members)
     # every copy must be a copy of the original itself: a story that grew through an
     # excerpt or a partial match keeps only the members that match its original
     strays = _strays(conn, original, members, hashes if original == article_id else None)
@@ -340,7 +230,7 @@ def _strays(
     head = next(m for m in members if m["id"] == original)
     others = [m for m in members if m["id"] != original]
     shared = _overlaps(conn, hashes, [m["id"] for m in others])
-    return {m["id"] for m in others if not _verdict(head, m, shared.get(m["id"], 0))}
+    return {m["id"] for m in others if not copy_verdict(head, m, shared.get(m["id"], 0))}
 
 
 def detach(conn: psycopg.Connection, article_id: int) -> list[int]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from newsbot.dedup import is_credit_line, words_of
+from newsbot.reposts.fingerprint import is_credit_line, words_of
 
 SHINGLE_WORDS = 5
 #: keep one shingle in SAMPLE (by hash value)
