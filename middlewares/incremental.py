@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
@@ -29,7 +30,7 @@ class IncrementalMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
-        self.enabled = crawler.settings.getbool("NEWSBOT_INCREMENTAL", True)
+        self.enabled = crawler.settings.getbool("NEWSBOT_INCREMENTAL", defaults.NEWSBOT_INCREMENTAL)
         self.database_url: str | None = crawler.settings.get("NEWSBOT_DATABASE_URL")
         #: url → (fetched_at, discovery_lastmod) of the source's stored articles and of
         #: pages it dropped as not articles

@@ -23,6 +23,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 
 
@@ -48,7 +49,9 @@ def resolve(host: str) -> tuple[str, ...]:
 
 class PrivateNetworkMiddleware:
     def __init__(self, crawler: Crawler) -> None:
-        if not crawler.settings.getbool("NEWSBOT_BLOCK_PRIVATE_NETWORKS", True):
+        if not crawler.settings.getbool(
+            "NEWSBOT_BLOCK_PRIVATE_NETWORKS", defaults.NEWSBOT_BLOCK_PRIVATE_NETWORKS
+        ):
             raise NotConfigured
         self.crawler = crawler
 

@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.task import deferLater
 
+from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 
 
@@ -48,8 +49,12 @@ async def _sleep(seconds: float) -> None:
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.base_delay = settings.getfloat("NEWSBOT_RETRY_BASE_DELAY", 1.0)
-        self.max_delay = settings.getfloat("NEWSBOT_RETRY_MAX_DELAY", 60.0)
+        self.base_delay = settings.getfloat(
+            "NEWSBOT_RETRY_BASE_DELAY", defaults.NEWSBOT_RETRY_BASE_DELAY
+        )
+        self.max_delay = settings.getfloat(
+            "NEWSBOT_RETRY_MAX_DELAY", defaults.NEWSBOT_RETRY_MAX_DELAY
+        )
 
     def _delay(self, retry: Request, response: Response | None) -> float:
         asked = retry_after_seconds(response.headers.get(b"Retry-After")) if response else None

@@ -21,6 +21,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.run import frontier
 
@@ -36,10 +37,17 @@ class SharedPaceMiddleware:
         if not settings.getbool("NEWSBOT_DISTRIBUTED"):
             raise NotConfigured("not in distributed mode")
         client = frontier.connect(settings.get("REDIS_URL"))
-        return cls(crawler, frontier.Frontier(client, settings.get("NEWSBOT_REDIS_PREFIX")))
+        return cls(
+            crawler,
+            frontier.Frontier(
+                client, settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
+            ),
+        )
 
     def interval(self) -> float:
-        return self.crawler.settings.getfloat("NEWSBOT_PACE_INTERVAL")
+        return self.crawler.settings.getfloat(
+            "NEWSBOT_PACE_INTERVAL", defaults.NEWSBOT_PACE_INTERVAL
+        )
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         # host and port: what a "site" is, also for several test sites on one address

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from newsbot import settings as defaults
 from newsbot.items import Hints
 
 #: entries (article URLs, or child sitemaps of an index) kept per document: the sitemaps
 #: protocol's limit per sitemap; feeds get the same cap
-MAX_ENTRIES = 50_000
+MAX_ENTRIES = defaults.NEWSBOT_DISCOVERY_MAX_ENTRIES
 #: bytes of XML read per document, after decompression (the sitemaps protocol's limit)
 MAX_XML_BYTES = 50 * 1024 * 1024
 #: bytes fed to the parser (and taken from the decompressor) at a time

@@ -1,8 +1,20 @@
-"""Scrapy settings for newsbot (scrapy.cfg points here).
+"""Scrapy settings for newsbot (scrapy.cfg points here), and every NEWSBOT_* default.
 
-Environment variables (contract): NEWSBOT_DATABASE_URL, NEWSBOT_PGDATA,
-NEWSBOT_CONTACT_URL, NEWSBOT_REDIS_URL. Per-run settings (sources file, run id) are
-passed by the CLI.
+Each NEWSBOT_* setting has its one default and one line of documentation here;
+components read it with this module's value as the fallback (`defaults.NAME`), so a
+crawler built without the project settings (a test's `get_crawler`) behaves the same.
+Change one per run with `-s NAME=VALUE` (`newsbot crawl -s`, `scrapy crawl -s`).
+
+Environment variables (contract), read where they are used:
+- NEWSBOT_DATABASE_URL: the PostgreSQL URL (else the embedded server);
+- NEWSBOT_PGDATA: the embedded server's data folder;
+- NEWSBOT_REDIS_URL: the Redis of distributed mode (`newsbot worker`, `enqueue`);
+- NEWSBOT_CONTACT_URL: the contact URL in the User-Agent;
+- NEWSBOT_SPOOL_DIR: where articles wait while the database is away;
+- NEWSBOT_PROGRESS_INTERVAL: seconds between plain progress lines;
+- NEWSBOT_BROWSER: the Chromium binary for `render_js` sources;
+- NEWSBOT_CRONTAB: the crontab file `newsbot schedule` edits (tests point it elsewhere).
+Per-run settings (the run id) are passed by the CLI.
 """
 
 import os
@@ -67,7 +79,14 @@ SPIDER_MIDDLEWARES = {
 # The worker sets NEWSBOT_DISTRIBUTED and the scrapy-redis settings per source crawler
 # (newsbot.run.frontier.components.distributed_settings).
 NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL")
+# this crawler is one worker of a distributed round (set by `newsbot worker`)
 NEWSBOT_DISTRIBUTED = False
+# prefix of the frontier's Redis keys
+NEWSBOT_REDIS_PREFIX = "newsbot"
+# the worker's name in the frontier's registry (set by `newsbot worker`)
+NEWSBOT_WORKER_ID = ""
+# seconds between two requests to one site, kept by all workers together (0: no pacing)
+NEWSBOT_PACE_INTERVAL = 0.0
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
@@ -77,17 +96,32 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 500,
 }
 
+EXTENSIONS = {
+    # run rows and per-source counters in crawl_runs; `scrapy crawl` locks its source
+    "extensions.run_recorder.RunRecorder": 100,
+}
+
 # Worker processes for the stages (None: one per core; 0: in-line on the reactor thread)
 NEWSBOT_STAGE_WORKERS = None
 
 # Store stage: rows written per transaction. Database: NEWSBOT_DATABASE_URL or embedded.
 NEWSBOT_STORE_BATCH_SIZE = 50
+# writer threads, each with its own connection
 NEWSBOT_STORE_WRITERS = 2
-# batches waiting for a writer before the crawl is held back (backpressure): 2 per writer
-NEWSBOT_STORE_MAX_PENDING = 4
+# batches waiting for a writer before the crawl is held back (backpressure; 0: 2 per writer)
+NEWSBOT_STORE_MAX_PENDING = 0
+# seconds between tries to store spooled articles while the database is away
+NEWSBOT_SPOOL_RETRY_INTERVAL = 5.0
+# the database (None: the embedded server)
 NEWSBOT_DATABASE_URL = os.environ.get("NEWSBOT_DATABASE_URL")
+# the crawl_runs row of this crawl, set by `newsbot crawl` (None: the run recorder starts one)
 NEWSBOT_RUN_ID = None
-NEWSBOT_SOURCES_FILE = None
+
+# Retries: exponential backoff from the base delay, capped (Retry-After is obeyed up to the cap)
+NEWSBOT_RETRY_BASE_DELAY = 1.0
+NEWSBOT_RETRY_MAX_DELAY = 60.0
+# entries read from one feed or sitemap at most (a hostile sitemap cannot flood the crawl)
+NEWSBOT_DISCOVERY_MAX_ENTRIES = 50_000
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

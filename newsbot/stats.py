@@ -7,6 +7,9 @@ drifts apart, so every key (or the function that builds a per-name key) lives he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 PREFIX = "newsbot/"
 
 # articles fetched and followed
@@ -74,3 +77,25 @@ def discovery(kind: str) -> str:
 def store(outcome: str) -> str:
     """Articles by what storing them did (new, updated, unchanged)."""
     return f"{PREFIX}store/{outcome}"
+
+
+#: stats kept per source in crawl_runs.counters, besides every newsbot/ key
+_RUN_COUNTER_PREFIXES = (PREFIX, "downloader/response_status_count/", "item_")
+_RUN_COUNTERS = (
+    "downloader/request_count",
+    "downloader/response_count",
+    "log_count/ERROR",
+    "log_count/WARNING",
+    "retry/count",
+    "robotstxt/forbidden",
+)
+
+
+def run_counters(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """The stats of one source that its crawl_runs row keeps (numbers only)."""
+    return {
+        key: value
+        for key, value in stats.items()
+        if isinstance(value, int | float)
+        and (key in _RUN_COUNTERS or key.startswith(_RUN_COUNTER_PREFIXES))
+    }

@@ -28,11 +28,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from newsbot import settings as defaults
 from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
-from newsbot.discovery import MAX_ENTRIES, MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
+from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
 
@@ -236,7 +237,9 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             self._inc(stat_keys.DISCOVERY_NOT_MODIFIED)
             return
-        max_entries = self.settings.getint("NEWSBOT_DISCOVERY_MAX_ENTRIES", MAX_ENTRIES)
+        max_entries = self.settings.getint(
+            "NEWSBOT_DISCOVERY_MAX_ENTRIES", defaults.NEWSBOT_DISCOVERY_MAX_ENTRIES
+        )
         found = parse_document(response.body, found_on=response.url, max_entries=max_entries)
         if found.too_large:
             # over MAX_XML_BYTES once decompressed (a gzip bomb), or a flood of junk elements

@@ -30,6 +30,8 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
+from newsbot import signals as newsbot_signals
+from newsbot import stats as stat_keys
 from newsbot.run import frontier
 from newsbot.run.frontier.components import distributed_settings
 from newsbot.run.frontier.setup import open_shared
@@ -180,8 +182,8 @@ class Coordinator:
             self.round = current
             if current is not None:
                 self.rounds.append(current)
-            for store in self._stores():
-                store.run_id = current
+            for crawler in self.crawlers.values():
+                crawler.signals.send_catch_log(newsbot_signals.run_started, run_id=current)
         busy = self._has_work()
         if self.busy and not busy:
             self.report()  # before saying idle: a round's end must find our counters in
@@ -208,26 +210,11 @@ class Coordinator:
                 continue
             if not engine.spider_is_idle():
                 return True
-            for store in self._stores(crawler):
-                if store.buffer or store.dropped:
-                    store.flush()
-                    return True
-                if store.writing():
-                    return True
+            # the store pipeline hands over what waits; True while it is writing
+            answers = crawler.signals.send_catch_log(newsbot_signals.store_flush)
+            if any(busy is True for _receiver, busy in answers):
+                return True
         return False
-
-    def _stores(self, crawler: Crawler | None = None) -> list[Any]:
-        from pipelines.store import StorePipeline
-
-        found = []
-        for each in [crawler] if crawler else self.crawlers.values():
-            engine = each.engine
-            if engine is None or engine.scraper is None:
-                continue
-            found += [
-                p for p in engine.scraper.itemproc.middlewares if isinstance(p, StorePipeline)
-            ]
-        return found
 
     # -- counters and the end -----------------------------------------------------------
 
@@ -235,11 +222,9 @@ class Coordinator:
         """Add what each source counted since the last report to the round's row."""
         if self.round is None:
             return
-        from pipelines.store import run_counters
-
         deltas = {}
         for name, crawler in self.crawlers.items():
-            now = run_counters(crawler.stats.get_stats() if crawler.stats else {})
+            now = stat_keys.run_counters(crawler.stats.get_stats() if crawler.stats else {})
             before = self.reported[name]
             delta = {k: v - before.get(k, 0) for k, v in now.items() if isinstance(v, int | float)}
             if any(delta.values()):

@@ -31,12 +31,13 @@ from dataclasses import dataclass
 
 import redis
 
+from newsbot import settings as defaults
 from newsbot.errors import NewsbotError
 from newsbot.exit_codes import EXIT_DATABASE
 from newsbot.storage.connection import mask_url
 
 ENV_URL = "NEWSBOT_REDIS_URL"
-PREFIX = "newsbot"
+PREFIX = defaults.NEWSBOT_REDIS_PREFIX
 #: a worker whose heartbeat is older than this is gone (crashed or killed), not idle
 WORKER_TIMEOUT = 30.0
 #: seen-fingerprint sets of a round expire after this long (the dupefilter never would)

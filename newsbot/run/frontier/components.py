@@ -25,6 +25,7 @@ from scrapy.settings import BaseSettings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
+from newsbot import settings as defaults
 from newsbot.run.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, queue_key
 
 #: request.meta key carrying the crawl round a request belongs to
@@ -67,7 +68,9 @@ class MarkingPriorityQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         settings: BaseSettings | None = getattr(spider, "settings", None)
         prefix = settings.get("NEWSBOT_REDIS_PREFIX", PREFIX) if settings else PREFIX
-        self.worker_id = settings.get("NEWSBOT_WORKER_ID", "") if settings else ""
+        self.worker_id = (
+            settings.get("NEWSBOT_WORKER_ID", defaults.NEWSBOT_WORKER_ID) if settings else ""
+        )
         self.active_key = f"{prefix}:active"
         self._pop = server.register_script(POP_AND_MARK)
 

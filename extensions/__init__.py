@@ -1,0 +1,1 @@
+"""Scrapy extensions: crawl-wide jobs that listen to signals (run records)."""

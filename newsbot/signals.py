@@ -1,0 +1,15 @@
+"""newsbot's own crawl signals, sent through the crawler's signal manager.
+
+Components do not reach into each other: the one that knows something sends a
+signal, those that care connect to it (as with Scrapy's own signals, which are
+plain objects too).
+"""
+
+#: a run row now holds this crawl's articles: ``run_id`` (int or None). Sent by the
+#: run recorder when it starts the run itself (`scrapy crawl`), and by a distributed
+#: worker whenever its crawl round changes.
+run_started = object()
+
+#: store what waits now: sent by a distributed worker before it says it is idle.
+#: Receivers return True while a write is still under way.
+store_flush = object()
