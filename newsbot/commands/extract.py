@@ -74,27 +74,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _article_json(name: str, article: Any, dropped: str | None, candidates: bool) -> dict:
-    data: dict[str, Any] = {
-        "file": name,
-        "url": article.url,
-        "title": article.title,
-        "authors": article.authors,
-        "published_at": article.published.isoformat() if article.published else None,
-        "modified_at": article.modified.isoformat() if article.modified else None,
-        "language": article.language,
-        "lead": article.lead,
-        "body": article.body,
-        "body_by": article.body_by,
-        "canonical_url": article.canonical_url,
-        "site_name": article.site_name,
-        "section": article.section,
-        "tags": article.tags,
-        "image_url": article.image_url,
-        "credited_source": article.credited_source,
-        "comments": article.comments,
-        "date_evidence": article.published.evidence if article.published else None,
-        "content_hash": article.content_hash,
-    }
+    from newsbot.items import extract_json
+
+    # the keys and their order come from the Article fields' "extract" metadata
+    data: dict[str, Any] = {"file": name, **extract_json(article)}
     if dropped:
         data["dropped"] = dropped
     if candidates:

@@ -18,7 +18,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from newsbot.config import Source
-from newsbot.items import Article, DroppedPage
+from newsbot.items import Article, DroppedPage, fields_of, row_columns
 from newsbot.reposts.locking import LOCK_SPACE, lock_plan
 from newsbot.reposts.similarity import anchors
 from newsbot.storage import stories
@@ -83,45 +83,24 @@ def _has_surrogate(value: str) -> bool:
     return False
 
 
+#: the articles columns the item fills (its fields' "columns" metadata), in declaration order
+_ITEM_COLUMNS = tuple(c for f in fields_of("columns") for c in f.metadata["columns"])
+#: what identifies a row: set when it is inserted, never updated
+_IDENTITY = ("url", "source")
+
+
 def _row_values(article: Article, run_id: int | None) -> dict:
-    published, modified = article.published, article.modified
-    values = {
-        "url": article.url,
-        "canonical_url": article.canonical_url,
-        "source": article.source,
-        "title": article.title,
-        "authors": list(article.authors),
-        "body": article.body,
-        "lead": article.lead,
-        "language": article.language,
-        "published_at": published.utc if published else None,
-        "published_precision": published.precision if published else None,
-        "modified_at": modified.utc if modified else None,
-        "modified_precision": modified.precision if modified else None,
-        "date_evidence": published.evidence if published else None,
-        "fetched_at": article.fetched_at,
-        "content_hash": article.content_hash,
-        "credited_source": article.credited_source,
-        "site_name": article.site_name,
-        "section": article.section,
-        "tags": list(article.tags),
-        "image_url": article.image_url,
-        "discovery_lastmod": article.hints.modified,
-        "run_id": run_id,
-    }
+    values = {**row_columns(article), "run_id": run_id}
     return {key: _clean(value) for key, value in values.items()}
 
 
-_INSERT = """
-INSERT INTO articles (url, canonical_url, source, title, authors, body, lead, language,
-    published_at, published_precision, modified_at, modified_precision, date_evidence,
-    fetched_at, content_hash, credited_source, site_name, section, tags, image_url,
-    discovery_lastmod, anchor_count, first_run_id, last_run_id)
-VALUES (%(url)s, %(canonical_url)s, %(source)s, %(title)s, %(authors)s, %(body)s, %(lead)s,
-    %(language)s, %(published_at)s, %(published_precision)s, %(modified_at)s,
-    %(modified_precision)s, %(date_evidence)s, %(fetched_at)s, %(content_hash)s,
-    %(credited_source)s, %(site_name)s, %(section)s, %(tags)s, %(image_url)s,
-    %(discovery_lastmod)s, %(anchor_count)s, %(run_id)s, %(run_id)s)
+_NAMES = ", ".join(_ITEM_COLUMNS)
+_PLACEHOLDERS = ", ".join(f"%({c})s" for c in _ITEM_COLUMNS)
+_ASSIGNMENTS = ", ".join(f"{c} = %({c})s" for c in _ITEM_COLUMNS if c not in _IDENTITY)
+
+_INSERT = f"""
+INSERT INTO articles ({_NAMES}, anchor_count, first_run_id, last_run_id)
+VALUES ({_PLACEHOLDERS}, %(anchor_count)s, %(run_id)s, %(run_id)s)
 ON CONFLICT (url) DO NOTHING
 RETURNING id
 """
@@ -136,16 +115,8 @@ anchors AS (
 SELECT id FROM new
 """
 
-_UPDATE = """
-UPDATE articles SET canonical_url = %(canonical_url)s, title = %(title)s,
-    authors = %(authors)s, body = %(body)s, lead = %(lead)s, language = %(language)s,
-    published_at = %(published_at)s, published_precision = %(published_precision)s,
-    modified_at = %(modified_at)s, modified_precision = %(modified_precision)s,
-    date_evidence = %(date_evidence)s, fetched_at = %(fetched_at)s,
-    content_hash = %(content_hash)s, credited_source = %(credited_source)s,
-    site_name = %(site_name)s, section = %(section)s, tags = %(tags)s,
-    image_url = %(image_url)s, discovery_lastmod = %(discovery_lastmod)s,
-    updated_at = now(), last_run_id = %(run_id)s
+_UPDATE = f"""
+UPDATE articles SET {_ASSIGNMENTS}, updated_at = now(), last_run_id = %(run_id)s
 WHERE id = %(id)s
 """
 

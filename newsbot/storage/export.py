@@ -23,33 +23,16 @@ from psycopg.rows import tuple_row
 
 from newsbot.errors import NewsbotError
 from newsbot.exit_codes import EXIT_USAGE
+from newsbot.items import export_columns
 
-#: The exported columns: the article columns of docs/schema.md, in this order.
-COLUMNS: tuple[str, ...] = (
-    "id",
-    "url",
-    "canonical_url",
-    "source",
-    "title",
-    "authors",
-    "body",
-    "lead",
-    "language",
-    "published_at",
-    "published_precision",
-    "modified_at",
-    "date_evidence",
-    "fetched_at",
-    "content_hash",
-    "duplicate_of",
-    "credited_source",
-    "site_name",
-    "section",
-    "tags",
-    "image_url",
-    "dedup_method",
-    "similarity",
-)
+#: columns the store computes, which no Article field fills, with their export positions
+ROW_ONLY_COLUMNS = {"id": 0, "duplicate_of": 15, "dedup_method": 21, "similarity": 22}
+_POSITIONS = {**export_columns(), **ROW_ONLY_COLUMNS}
+#: The exported columns: the article columns of docs/schema.md, in this order (the item's
+#: fields say which they fill and where: their "export" metadata, newsbot.items.Article).
+COLUMNS: tuple[str, ...] = tuple(sorted(_POSITIONS, key=_POSITIONS.__getitem__))
+if sorted(_POSITIONS.values()) != list(range(len(COLUMNS))):
+    raise AssertionError(f"export positions must be 0..n-1, each once: {_POSITIONS}")
 LIST_COLUMNS = frozenset({"authors", "tags"})
 TIME_COLUMNS = frozenset({"published_at", "modified_at", "fetched_at"})
 FORMATS = ("jsonl", "csv", "parquet")

@@ -26,38 +26,16 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from newsbot.items import Article, Hints, PageDate
+from newsbot.items import Article, Hints, PageDate, fields_of
 from newsbot.storage.articles import save_batch
 
 ENV_DIR = "NEWSBOT_SPOOL_DIR"
-
-#: plain Article fields the store reads (html, blocks, candidates, overrides are not needed)
-_FIELDS = (
-    "url",
-    "source",
-    "status",
-    "timezone",
-    "language_hint",
-    "title",
-    "authors",
-    "lead",
-    "language",
-    "canonical_url",
-    "site_name",
-    "section",
-    "tags",
-    "image_url",
-    "body",
-    "credited_source",
-    "comments",
-    "content_hash",
-    "anchors",
-)
 
 #: one lock per spool file, shared by every Spool object of this process
 _LOCKS: dict[Path, threading.Lock] = {}
@@ -86,45 +64,69 @@ def database_key(database_url: str) -> str:
     return f"{name}-{hashlib.sha256(where.encode()).hexdigest()[:10]}"
 
 
-def _page_date(value: PageDate | None) -> dict | None:
-    if value is None:
-        return None
-    return {
-        "value": value.value.isoformat(),
-        "precision": value.precision,
-        "evidence": value.evidence,
-    }
+def _types() -> dict[str, Any]:
+    """Each Article field's type, `X | None` read as X."""
+    types = {}
+    for name, hint in get_type_hints(Article).items():
+        args = [a for a in get_args(hint) if a is not type(None)]
+        types[name] = args[0] if get_origin(hint) in (UnionType, Union) and len(args) == 1 else hint
+    return types
 
 
-def _load_page_date(value: dict | None) -> PageDate | None:
-    if not value:
-        return None
-    return PageDate(datetime.fromisoformat(value["value"]), value["precision"], value["evidence"])
+_TYPES = _types()
+#: the spooled Article fields (metadata "spool"): what the store reads, no html, blocks...
+_SPOOLED = [f.name for f in fields_of("spool")]
+#: those written as they are, then those converted (the order of the file's keys)
+_PLAIN = [n for n in _SPOOLED if _TYPES[n] not in (datetime, PageDate, Hints)]
+_CONVERTED = [n for n in _SPOOLED if _TYPES[n] in (datetime, PageDate)]
+#: the store reads only the discovery lastmod of the hints: kept as "hints_modified"
+_HINTS = [n for n in _SPOOLED if _TYPES[n] is Hints]
+
+
+def _dump(kind: type, value: Any) -> Any:
+    if kind is PageDate:
+        if value is None:
+            return None
+        return {
+            "value": value.value.isoformat(),
+            "precision": value.precision,
+            "evidence": value.evidence,
+        }
+    return value.isoformat()  # a datetime
+
+
+def _load(kind: type, value: Any) -> Any:
+    if kind is PageDate:
+        if not value:
+            return None
+        return PageDate(
+            datetime.fromisoformat(value["value"]), value["precision"], value["evidence"]
+        )
+    return datetime.fromisoformat(value)
 
 
 def to_record(article: Article, run_id: int | None = None) -> dict[str, Any]:
-    record: dict[str, Any] = {name: getattr(article, name) for name in _FIELDS}
-    record["fetched_at"] = article.fetched_at.isoformat()
-    record["published"] = _page_date(article.published)
-    record["modified"] = _page_date(article.modified)
-    record["hints_modified"] = article.hints.modified
+    record: dict[str, Any] = {name: getattr(article, name) for name in _PLAIN}
+    for name in _CONVERTED:
+        record[name] = _dump(_TYPES[name], getattr(article, name))
+    for name in _HINTS:
+        record[f"{name}_modified"] = getattr(article, name).modified
     record["run_id"] = run_id
     return record
 
 
 def from_record(record: dict[str, Any]) -> tuple[Article, int | None]:
-    article = Article(
-        url=record["url"],
-        source=record["source"],
-        html="",
-        fetched_at=datetime.fromisoformat(record["fetched_at"]),
-        hints=Hints(modified=record.get("hints_modified")),
-    )
-    for name in _FIELDS:
+    """The article of a spool line (TypeError when a field without default is missing)."""
+    values: dict[str, Any] = {}
+    for name in _PLAIN:
         if name in record:
-            setattr(article, name, record[name])
-    article.published = _load_page_date(record.get("published"))
-    article.modified = _load_page_date(record.get("modified"))
+            values[name] = record[name]
+    for name in _CONVERTED:
+        if name in record:
+            values[name] = _load(_TYPES[name], record[name])
+    for name in _HINTS:
+        values[name] = Hints(modified=record.get(f"{name}_modified"))
+    article = Article(**{"html": "", **values})
     return article, record.get("run_id")
 
 
