@@ -74,9 +74,8 @@ class RunRecorder:
                     source,
                     skipped[source],
                 )
-                engine = self.crawler.engine
-                if engine is not None:
-                    deferred_from_coro(engine.close_spider_async(reason="source_locked"))
+                closing = self.crawler.engine.close_spider_async(reason="source_locked")
+                deferred_from_coro(closing)
                 return
             self.run_id = start_run(conn, [source])
             conn.commit()
