@@ -22,6 +22,7 @@ from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
+from newsbot.storage.incremental import fetch_validators, known_pages, save_fetch_validators
 
 logger = logging.getLogger(__name__)
 
@@ -54,22 +55,8 @@ class IncrementalMiddleware:
         with connect(self.database_url) as conn:
             upgrade(conn)
             ensure_sources(conn, [spider.source])
-            for row in conn.execute(
-                "SELECT url, fetched_at, discovery_lastmod FROM articles WHERE source = %s",
-                (source,),
-            ):
-                self.known[row["url"]] = (row["fetched_at"], row["discovery_lastmod"])
-            for row in conn.execute(
-                """SELECT url, dropped_at, discovery_lastmod FROM dropped_pages
-                   WHERE source = %s""",
-                (source,),
-            ):
-                self.known.setdefault(row["url"], (row["dropped_at"], row["discovery_lastmod"]))
-            for row in conn.execute(
-                "SELECT url, etag, last_modified FROM fetch_validators WHERE source = %s",
-                (source,),
-            ):
-                self.validators[row["url"]] = (row["etag"], row["last_modified"])
+            self.known = known_pages(conn, source)
+            self.validators = fetch_validators(conn, source)
         logger.info(
             "source %s: %d articles already stored, %d feed/sitemap validators",
             source,
@@ -135,19 +122,15 @@ class IncrementalMiddleware:
             return
         try:
             with connect(self.database_url or resolve_database_url()) as conn:
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        """INSERT INTO fetch_validators (url, source, etag, last_modified)
-                           VALUES (%s, %s, %s, %s)
-                           ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
-                               last_modified = EXCLUDED.last_modified, fetched_at = now()""",
-                        [
-                            (url, spider.source.name, etag, modified)
-                            for url, (etag, modified) in self.seen_validators.items()
-                            if url not in getattr(spider, "sitemap_indexes", ())
-                        ],
-                    )
-                conn.commit()
+                save_fetch_validators(
+                    conn,
+                    spider.source.name,
+                    {
+                        url: validator
+                        for url, validator in self.seen_validators.items()
+                        if url not in getattr(spider, "sitemap_indexes", ())
+                    },
+                )
         except psycopg.Error as exc:
             logger.warning("could not store feed validators: %s", " ".join(str(exc).split()))
 

@@ -10,9 +10,12 @@ submodule is checked without being listed here.
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,3 +141,104 @@ def test_the_library_imports_no_scrapy_twisted_or_psycopg() -> None:
         "\n".join(offences)
     )
     assert not found["loaded"], found["loaded"]
+
+
+#: project code that must hold no SQL: the database is reached through newsbot/storage/
+#: (tests are exempt: they query the schema as analysts do)
+SQL_SCOPE = ("newsbot", "spiders", "middlewares", "pipelines", "bench")
+#: where SQL belongs
+SQL_HOME = ROOT / "newsbot" / "storage"
+
+#: statement shapes, case-sensitive: this codebase writes SQL keywords in capitals, and
+#: its lower-case "select", "update" or "create" are HTML tags and English words
+SQL_SHAPES = re.compile(
+    r"\bSELECT\b[\s\S]*\bFROM\b"
+    r"|\bSELECT\s+(?:DISTINCT\s+)?(?:[a-z_][\w.]*\s*(?:\(|,|\bAS\b|$)|\d|\*)"
+    r"|\bSET\s+(?:LOCAL\s+|SESSION\s+)?(?:[a-z_][\w.]*\s+(?:TO\b|=)|TIME\s+ZONE\b|ROLE\b)"
+    r"|\b(?:VACUUM|REINDEX)\s+[(a-zA-Z_]|\b(?:LISTEN|NOTIFY)\s+[a-z_]"
+    r"|\bWITH\s+(?:RECURSIVE\s+)?\w+\s+AS\s*\("
+    r"|\bINSERT\s+INTO\b"
+    r"|\bUPDATE\s+[a-z_][\w.]*(?:\s+(?:AS\s+)?[a-z_]\w*)?\s+SET\b"
+    r"|\bDELETE\s+FROM\b"
+    r"|\bTRUNCATE\s+(?:TABLE\s+)?[a-z_]"
+    r"|\bCOPY\s+[a-z_(][\s\S]*\b(?:FROM|TO)\b"
+    r"|\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:UNIQUE\s+)?(?:TEMP(?:ORARY)?\s+)?"
+    r"(?:TABLE|INDEX|ROLE|USER|DATABASE|EXTENSION|SCHEMA|VIEW|MATERIALIZED\s+VIEW"
+    r"|FUNCTION|TRIGGER|SEQUENCE|TYPE)\b"
+    r"|\bALTER\s+(?:TABLE|ROLE|USER|DATABASE|SCHEMA|INDEX|SEQUENCE|DEFAULT\s+PRIVILEGES)\b"
+    r"|\bDROP\s+(?:TABLE|DATABASE|ROLE|USER|SCHEMA|INDEX|VIEW|FUNCTION|EXTENSION|COLUMN)\b"
+    r"|\bpg_(?:try_)?advisory"
+    r"|\bGRANT\s+[\s\S]*?\b(?:ON|TO)\b"
+    r"|\bREVOKE\s+[\s\S]*?\b(?:ON|FROM)\b"
+)
+#: stands for an f-string's replacement fields when its literal parts are joined
+_FIELD = "x"
+
+
+def _strings(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, text) of every string literal that is not documentation.
+
+    An f-string is read whole, its replacement fields standing in as `x`, so SQL split
+    by a field (`f"SELECT {kind}(%s)"`) is still seen. Bare string statements (module,
+    class and function docstrings, attribute docstrings) are documentation: skipped.
+    """
+    docs: set[int] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            docs.add(id(node.value))
+        if isinstance(node, ast.JoinedStr):
+            for part in node.values:
+                docs.add(id(part))  # read below, as part of the whole f-string
+            text = "".join(
+                part.value
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                else _FIELD
+                for part in node.values
+            )
+            yield node.lineno, text
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs:
+            yield node.lineno, node.value
+
+
+def sql_outside_storage(scope: tuple[str, ...] = SQL_SCOPE) -> list[str]:
+    """file:line and start of every SQL-looking string literal in `scope` outside storage."""
+    found = []
+    for top in scope:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if path.is_relative_to(SQL_HOME):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for line, text in _strings(tree):
+                if SQL_SHAPES.search(text):
+                    start = " ".join(text.split())[:60]
+                    found.append(f"{path.relative_to(ROOT)}:{line}: {start!r}")
+    return sorted(set(found))
+
+
+def _flagged(source: str) -> list[int]:
+    return [line for line, text in _strings(ast.parse(source)) if SQL_SHAPES.search(text)]
+
+
+def test_no_sql_outside_storage() -> None:
+    for top in SQL_SCOPE:
+        assert (ROOT / top).is_dir(), top  # a rename must update SQL_SCOPE, not empty it
+    # the detector sees SQL where it is (storage), split by f-string fields too, and not
+    # in docstrings, messages that name privileges, or HTML tag names
+    assert _flagged((SQL_HOME / "runs.py").read_text(encoding="utf-8"))
+    assert _flagged('kind = "x"\nq = f"SELECT {kind}(%s) AS ok"\n') == [2]
+    assert not _flagged(
+        '"""Uses SELECT x FROM t."""\n'
+        'm = f"granted CONNECT on database {db}, SELECT on {n} table(s)"\n'
+        'n = "revoked CREATE on schema public from PUBLIC"\n'
+        'tags = {"select", "option"}\n'
+    )
+    offences = sql_outside_storage()
+    assert not offences, (
+        "SQL belongs in newsbot/storage/, behind a named function; found outside it:\n"
+        + "\n".join(offences)
+    )

@@ -22,6 +22,7 @@ from newsbot.demo.proxy import serve_through_proxy
 from newsbot.demo.webserver import render_sources
 from newsbot.run.runner import run_crawl
 from newsbot.storage import connect, mask_url
+from newsbot.storage.demo import demo_articles
 
 SITE = Path(__file__).resolve().parent / "site"
 ROOTS = {"agency": SITE / "agency", "blog": SITE / "blog"}
@@ -60,14 +61,7 @@ def run_demo(console: Console | None = None) -> int:
                         os.environ[key] = value
     names = [s.name for s in report.sources]
     with connect(report.database_url) as conn:
-        rows = conn.execute(
-            """SELECT a.id, a.source, a.published_at, a.title, a.duplicate_of, a.credited_source,
-                      o.source AS original_source
-               FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of
-               WHERE a.source = ANY(%s)
-               ORDER BY a.published_at NULLS LAST, a.id""",
-            (names,),
-        ).fetchall()
+        rows = demo_articles(conn, names)
 
     table = Table(title="Articles stored from the sample news web", show_lines=False)
     table.add_column("id", justify="right", no_wrap=True)

@@ -7,6 +7,8 @@ source name, held by a dedicated connection for the whole crawl. The server drop
 session locks when that connection ends, so a killed crawler never leaves a stale lock.
 It does leave its `crawl_runs` row `running`: `interrupt_dead_runs` finds such rows by
 their sources' locks, which nobody holds any more, and records them as interrupted.
+This module is the policy (what to lock, how long to wait, what to tell the operator);
+the SQL is in newsbot.storage.locks.
 """
 
 from __future__ import annotations
@@ -21,23 +23,32 @@ from collections.abc import Iterable
 import psycopg
 
 from newsbot.storage import connect
+from newsbot.storage.locks import (
+    interrupt_unlocked_runs,
+    lock_holder,
+    lock_name,
+    running_run_of,
+    set_application_name,
+    unlock_all,
+)
+from newsbot.storage.locks import try_lock as try_source_lock
 
-#: prefix of the hashed lock key: keeps these locks apart from any other advisory locks
-_KEY_PREFIX = "newsbot-crawl:"
 #: application_name of a lock connection: lets another crawler say who holds a lock
 _APP_PREFIX = "newsbot crawl "
 _POLL_SECONDS = 0.2
-
-_KEY_SQL = "hashtextextended(%s, 0)"
 
 #: how `newsbot enqueue` records a distributed round: a run no process holds locks for
 #: (its workers finish it), so it is never taken for a dead crawl
 DISTRIBUTED_COMMAND = "newsbot enqueue"
 
-
-def lock_name(source: str) -> str:
-    """The text hashed into the advisory lock key of a source."""
-    return _KEY_PREFIX + source
+__all__ = [
+    "DISTRIBUTED_COMMAND",
+    "SourceLocks",
+    "describe_dead_run",
+    "holder",
+    "interrupt_dead_runs",
+    "lock_name",
+]
 
 
 class SourceLocks:
@@ -52,7 +63,7 @@ class SourceLocks:
         self.shared = shared
         self.conn: psycopg.Connection = connect(database_url, autocommit=True)
         me = f"{_APP_PREFIX}{socket.gethostname()} pid {os.getpid()}"
-        self.conn.execute("SELECT set_config('application_name', %s, false)", (me[:63],))
+        set_application_name(self.conn, me)
         self.held: list[str] = []
 
     def __enter__(self) -> SourceLocks:
@@ -66,14 +77,12 @@ class SourceLocks:
         if self.conn.closed:
             return
         with contextlib.suppress(psycopg.Error):
-            self.conn.execute("SELECT pg_advisory_unlock_all()")
+            unlock_all(self.conn)
         self.conn.close()
         self.held.clear()
 
     def try_lock(self, source: str) -> bool:
-        kind = "pg_try_advisory_lock_shared" if self.shared else "pg_try_advisory_lock"
-        row = self.conn.execute(f"SELECT {kind}({_KEY_SQL}) AS ok", (lock_name(source),)).fetchone()
-        if row and row["ok"]:
+        if try_source_lock(self.conn, source, shared=self.shared):
             self.held.append(source)
             return True
         return False
@@ -102,29 +111,15 @@ def holder(conn: psycopg.Connection, source: str) -> str:
     pg_stat_activity gives the holder's application_name, which a newsbot crawler sets
     to its host and pid. Failing that, a running crawl_runs row for the source says it.
     """
-    row = conn.execute(
-        f"""WITH k AS (SELECT {_KEY_SQL} AS key)
-            SELECT a.pid, a.application_name, host(a.client_addr) AS addr, a.backend_start
-            FROM k, pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-              AND l.classid::bigint = ((k.key >> 32) & 4294967295)
-              AND l.objid::bigint = (k.key & 4294967295)
-            LIMIT 1""",
-        (lock_name(source),),
-    ).fetchone()
+    row = lock_holder(conn, source)
     if row is None:
         return "another session"
     app = row["application_name"] or ""
     since = row["backend_start"].strftime("%Y-%m-%d %H:%M:%S %Z") if row["backend_start"] else ""
     if app.startswith(_APP_PREFIX):
         who = app[len(_APP_PREFIX) :]
-        run = conn.execute(
-            """SELECT id FROM crawl_runs WHERE status = 'running' AND %s = ANY(sources)
-               ORDER BY id DESC LIMIT 1""",
-            (source,),
-        ).fetchone()
-        return f"host {who}" + (f", run {run['id']}" if run else "") + f", since {since}"
+        run = running_run_of(conn, source)
+        return f"host {who}" + (f", run {run}" if run is not None else "") + f", since {since}"
     where = f" from {row['addr']}" if row["addr"] else ""
     return f"database session pid {row['pid']}{where} ({app or 'no application name'})"
 
@@ -139,27 +134,7 @@ def interrupt_dead_runs(conn: psycopg.Connection) -> list[dict]:
     is held, by whatever session on whatever machine, is left alone. One statement: a
     crawl that ends meanwhile has its row no longer `running`, and keeps its status.
     """
-    rows = conn.execute(
-        """UPDATE crawl_runs r
-           SET status = 'interrupted', finish_reason = 'killed', finished_at = now()
-           WHERE r.status = 'running'
-             AND NOT starts_with(coalesce(r.command, ''), %(distributed)s)
-             AND NOT EXISTS (
-                 SELECT 1
-                 FROM unnest(r.sources) AS s(name)
-                 CROSS JOIN LATERAL (
-                     SELECT hashtextextended(%(prefix)s || s.name, 0) AS key) k
-                 JOIN pg_locks l
-                   ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-                  AND l.classid::bigint = ((k.key >> 32) & 4294967295)
-                  AND l.objid::bigint = (k.key & 4294967295)
-                 WHERE l.database = (
-                     SELECT oid FROM pg_database WHERE datname = current_database()))
-           RETURNING r.id, r.sources, r.host, r.pid, r.started_at""",
-        {"distributed": DISTRIBUTED_COMMAND, "prefix": _KEY_PREFIX},
-    ).fetchall()
-    conn.commit()
-    return [dict(row) for row in rows]
+    return interrupt_unlocked_runs(conn, DISTRIBUTED_COMMAND)
 
 
 def describe_dead_run(run: dict) -> str:

@@ -22,7 +22,7 @@ from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_run
 from newsbot.run.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
-from newsbot.storage.runs import finish_run, start_run
+from newsbot.storage.runs import append_finish_reason, finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -204,16 +204,9 @@ def run_crawl(
         )
         report.skipped = skipped
         if skipped:
+            note = "skipped (locked by another crawl): " + ", ".join(skipped)
             with connect(database_url) as conn:
-                row = conn.execute(
-                    "SELECT finish_reason FROM crawl_runs WHERE id = %s", (report.run_id,)
-                ).fetchone()
-                note = "skipped (locked by another crawl): " + ", ".join(skipped)
-                conn.execute(
-                    "UPDATE crawl_runs SET finish_reason = %s WHERE id = %s",
-                    (f"{row['finish_reason']}; {note}", report.run_id),
-                )
-                conn.commit()
+                append_finish_reason(conn, report.run_id, note)
         return report
 
 

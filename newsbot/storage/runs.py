@@ -77,3 +77,13 @@ def join_run(conn: psycopg.Connection, run_id: int, sources: Sequence[str]) -> b
     ).fetchone()
     conn.commit()
     return row is not None
+
+
+def append_finish_reason(conn: psycopg.Connection, run_id: int, note: str) -> None:
+    """Add a note ("; note") to a finished run's finish_reason, e.g. the sources it skipped."""
+    conn.execute(
+        """UPDATE crawl_runs SET finish_reason = concat_ws('; ', finish_reason, %s::text)
+           WHERE id = %s""",
+        (note, run_id),
+    )
+    conn.commit()
