@@ -145,7 +145,7 @@ def test_the_library_imports_no_scrapy_twisted_or_psycopg() -> None:
 
 #: project code that must hold no SQL: the database is reached through newsbot/storage/
 #: (tests are exempt: they query the schema as analysts do)
-SQL_SCOPE = ("newsbot", "spiders", "middlewares", "pipelines", "bench")
+SQL_SCOPE = ("newsbot", "spiders", "middlewares", "pipelines", "extensions", "bench")
 #: where SQL belongs
 SQL_HOME = ROOT / "newsbot" / "storage"
 
