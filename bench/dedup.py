@@ -24,6 +24,11 @@ excerpts, mirrors, extended reposts) go through the real `save_batch` one per
 call with all indexes in place; wall time per article, the database size and
 whether each copy was linked right are reported per N.
 
+This file parses the options and prints the report. The synthetic news is made in
+bench/dedup_data/ (sites, writer, alterations, corpus for quality; fresh for cost),
+the runs in bench/dedup_runs/ (quality.py, cost.py, database.py); the SQL they need
+is in newsbot/storage/ (scratch, measures, bulk_load, synthetic).
+
 Usage: python bench/dedup.py [--quick] [--sizes 10000,100000,1000000] [--seed 7]
        [--timed 300] [--database-url URL] [--keep] [--skip-quality] [--skip-cost]
 """
