@@ -30,8 +30,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -39,7 +37,8 @@ from newsbot import stages  # noqa: E402
 from newsbot.demo.webserver import fill_bytes, serve_sites  # noqa: E402
 from newsbot.errors import PageRejected  # noqa: E402
 from newsbot.items import Article  # noqa: E402
-from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.storage import connect, resolve_database_url  # noqa: E402
+from newsbot.storage.status import recent_runs  # noqa: E402
 from tests.support.database import scratch_database  # noqa: E402
 from tests.support.fixtureweb import LOCAL_CRAWL as LOCAL  # noqa: E402
 from tests.support.fixtureweb import SiteSpec, build_web  # noqa: E402
@@ -113,9 +112,8 @@ def crawl(sources: Path, url: str) -> dict:
 
 
 def run_stats(url: str) -> dict:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT counters FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-    counters = row[0]
+    with connect(url) as conn:
+        counters = recent_runs(conn, limit=1)[0]["counters"]
     total: dict[str, float] = {}
     for per_source in counters.values():
         for key, value in per_source.items():

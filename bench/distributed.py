@@ -36,13 +36,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
-import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsbot.storage import connect, resolve_database_url, upgrade  # noqa: E402
+from newsbot.storage.measures import article_url_counts, run_statuses  # noqa: E402
 from tests.support.database import scratch_database  # noqa: E402
 from tests.support.fixtureweb import SiteSpec, build_web  # noqa: E402
 from tests.support.redisserver import redis_server  # noqa: E402
@@ -150,12 +150,10 @@ def one_run(
                 sys.stderr.write(err.decode()[-2000:])
         ended = time.time()
         requests = collect()
-        with psycopg.connect(url) as conn:
-            stored, urls, keys = conn.execute(
-                "SELECT count(*), count(DISTINCT url), "
-                "count(DISTINCT coalesce(canonical_url, url)) FROM articles"
-            ).fetchone()
-            status = conn.execute("SELECT status FROM crawl_runs").fetchall()
+        with connect(url) as conn:
+            counts = article_url_counts(conn)
+            stored, urls, keys = counts["rows"], counts["urls"], counts["keys"]
+            rounds = run_statuses(conn)
     times = [t for log in requests.values() for t, _ in log]
     # throughput over the sites the limit does not hold back (the paced one waits by design)
     free = [t for site, log in requests.items() if site != "paced" for t, _ in log]
@@ -175,7 +173,7 @@ def one_run(
         "expected": expected,
         "duplicate fetches": sum(v - 1 for v in hits.values() if v > 1),
         "duplicate rows": stored - min(urls, keys),
-        "rounds": [s[0] for s in status],
+        "rounds": rounds,
         "peak": {
             site: (peak_rate([t for t, _ in log]), rate[site]) for site, log in requests.items()
         },

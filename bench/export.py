@@ -28,18 +28,31 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsbot.storage import connect, resolve_database_url, upgrade  # noqa: E402
+from newsbot.config import Source  # noqa: E402
+from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade  # noqa: E402
+from newsbot.storage.articles import ensure_sources  # noqa: E402
+from newsbot.storage.measures import body_size_summary  # noqa: E402
+from newsbot.storage.scratch import (  # noqa: E402
+    drop_database,
+    drop_search_vector,
+    recreate_database,
+    vacuum_analyze,
+)
+from newsbot.storage.synthetic import (  # noqa: E402
+    create_paragraph_pool,
+    drop_paragraph_pool,
+    insert_export_articles,
+)
 
 BENCH_DB = "newsbot_bench_export"
 LIMIT_MB = 300
 PARAGRAPHS = 2000
 BATCH = 50_000
+#: the sources the generated articles belong to
+SOURCES = ("wire", "blog", "daily", "portal")
 
 
 def _vocabulary(rng: random.Random) -> list[str]:
@@ -104,61 +117,6 @@ def _paragraphs(rng: random.Random) -> list[str]:
     return out
 
 
-def _scratch_url(server: str) -> str:
-    params = conninfo_to_dict(server)
-    params["dbname"] = BENCH_DB
-    return make_conninfo(**params)
-
-
-_FILL = """
-INSERT INTO articles (id, url, canonical_url, source, title, authors, body, lead, language,
-    published_at, published_precision, modified_at, modified_precision, date_evidence,
-    fetched_at, content_hash, duplicate_of, credited_source, site_name, section, tags,
-    image_url, dedup_method, similarity, first_seen_at, updated_at)
-OVERRIDING SYSTEM VALUE
-SELECT i,
-       'https://' || src || '.example/news/' || i,
-       CASE WHEN i % 3 = 0 THEN 'https://' || src || '.example/news/' || i END,
-       src,
-       initcap(p[1 + (i * 7) % 2000]::text),
-       CASE i % 4 WHEN 0 THEN '{}'::text[] WHEN 1 THEN ARRAY['Olena Kovalenko']
-            ELSE ARRAY['Jane Roe', 'John Doe'] END,
-       array_to_string(ARRAY[p[1 + (i * 31) % 2000], p[1 + (i * 37 + 1) % 2000],
-            p[1 + (i * 41 + 2) % 2000], p[1 + (i * 43 + 3) % 2000],
-            p[1 + (i * 47 + 4) % 2000], p[1 + (i * 53 + 5) % 2000],
-            p[1 + (i * 59 + 6) % 2000], p[1 + (i * 61 + 7) % 2000],
-            p[1 + (i * 67 + 8) % 2000], p[1 + (i * 71 + 9) % 2000]], E'\\n\\n'),
-       CASE WHEN i % 2 = 0 THEN p[1 + (i * 13) % 2000] END,
-       (ARRAY['en', 'de', 'uk'])[1 + i % 3],
-       CASE WHEN i % 50 <> 0 THEN ts END,
-       CASE WHEN i % 50 <> 0 THEN (ARRAY['minute', 'second', 'day'])[1 + i % 3] END,
-       CASE WHEN i % 7 = 0 THEN ts + interval '3 hours' END,
-       CASE WHEN i % 7 = 0 THEN 'second' END,
-       CASE WHEN i % 50 <> 0 THEN (ARRAY['jsonld', 'meta', 'time', 'feed'])[1 + i % 4] END,
-       ts + interval '20 minutes',
-       md5(i::text) || md5((i + 1)::text),
-       CASE WHEN i % 5 = 0 THEN i - 1 END,
-       CASE WHEN i % 5 = 0 THEN 'WIRE' END,
-       initcap(src),
-       (ARRAY['World', 'Politics', 'Economy', NULL])[1 + i % 4],
-       ARRAY['news', 'tag' || (i % 100)],
-       'https://' || src || '.example/img/' || i || '.jpg',
-       CASE WHEN i % 5 = 0 THEN (ARRAY['exact', 'near'])[1 + i % 2] END,
-       CASE WHEN i % 5 = 0 THEN (0.8 + (i % 20) / 100.0)::real END,
-       ts + interval '20 minutes',
-       ts + interval '20 minutes'
-FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS i,
-     LATERAL (SELECT (ARRAY['wire', 'blog', 'daily', 'portal'])[1 + i % 4] AS src,
-                     timestamptz '2024-01-01 00:00+00' + (i * interval '31 seconds') AS ts) AS x,
-     (SELECT array_agg(text ORDER BY id) AS p FROM bench_paragraphs) AS paragraphs
-"""
-
-# modulo operators doubled for psycopg; %(start)s and %(stop)s stay parameters
-_FILL_SQL = (
-    _FILL.replace("%", "%%").replace("%%(start)s", "%(start)s").replace("%%(stop)s", "%(stop)s")
-)
-
-
 def fill(url: str, rows: int, with_search_vector: bool) -> float:
     """Create and fill the scratch tables; return seconds taken."""
     started = time.perf_counter()
@@ -166,19 +124,15 @@ def fill(url: str, rows: int, with_search_vector: bool) -> float:
         upgrade(conn)
         conn.commit()
         if not with_search_vector:
-            conn.execute("ALTER TABLE articles DROP COLUMN search_vector")
-        conn.execute("INSERT INTO sources (name) VALUES ('wire'), ('blog'), ('daily'), ('portal')")
-        conn.execute("CREATE TABLE bench_paragraphs (id int PRIMARY KEY, text text NOT NULL)")
-        with conn.cursor().copy("COPY bench_paragraphs (id, text) FROM STDIN") as copy:
-            for number, text in enumerate(_paragraphs(random.Random(7))):
-                copy.write_row((number, text))
+            drop_search_vector(conn)
+        ensure_sources(conn, [Source(name) for name in SOURCES])
+        create_paragraph_pool(conn, _paragraphs(random.Random(7)))
         conn.commit()
 
     def batch(start: int) -> None:
         stop = min(start + BATCH - 1, rows)
-        with connect(url) as conn:
-            conn.execute("SET synchronous_commit TO off")
-            conn.execute(_FILL_SQL, {"start": start, "stop": stop})
+        with for_ingest(connect(url)) as conn:
+            insert_export_articles(conn, start, stop)
             conn.commit()
 
     # batches start at 1 mod 5, so a repost's original (i - 1) is always in its batch
@@ -189,9 +143,9 @@ def fill(url: str, rows: int, with_search_vector: bool) -> float:
             done += 1
             print(f"  loaded {min(done * BATCH, rows):>9,} rows", file=sys.stderr, end="\r")
     print(file=sys.stderr)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP TABLE bench_paragraphs")
-        conn.execute("VACUUM ANALYZE articles")
+    with connect(url, autocommit=True) as conn:
+        drop_paragraph_pool(conn)
+    vacuum_analyze(url, ["articles"])
     return time.perf_counter() - started
 
 
@@ -224,19 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     server = resolve_database_url(args.database_url, announce=False)
-    url = _scratch_url(server)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    url = recreate_database(server, BENCH_DB)
     failed = False
     try:
         seconds = fill(url, args.rows, args.with_search_vector)
         with connect(url) as conn:
-            size = conn.execute(
-                "SELECT pg_size_pretty(pg_database_size(current_database())) AS s, "
-                "avg(octet_length(body))::int AS body, count(*) AS n FROM articles"
-            ).fetchone()
-        assert size is not None
+            size = body_size_summary(conn)
         print(
             f"loaded {size['n']:,} articles in {seconds:.0f} s "
             f"(average body {size['body']:,} bytes, database {size['s']})"
@@ -262,8 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                 out.unlink(missing_ok=True)
     finally:
         if not args.keep:
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+            drop_database(server, BENCH_DB)
     print(
         f"acceptance: peak RSS under {LIMIT_MB} MB for every format: "
         + ("FAILED" if failed else "passed")

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from newsbot.demo.webserver import serve_sites  # noqa: E402
 from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.storage.measures import articles_with_links  # noqa: E402
 from tests.support.database import scratch_database  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "examples" / "000_9cb886f8f8f97ad2.txt"
@@ -145,19 +146,16 @@ def main() -> int:
                 )
                 print(result.stderr.strip())
         with psycopg.connect(url) as conn:
-            rows = conn.execute(
-                """SELECT a.id, a.source, a.title, a.published_at, a.duplicate_of,
-                          a.dedup_method, a.similarity, a.credited_source, a.body
-                   FROM articles a ORDER BY a.id"""
-            ).fetchall()
+            rows = articles_with_links(conn)
         for row in rows:
             print(
-                f"#{row[0]} {row[1]:6} published {row[3]}  duplicate_of={row[4]} "
-                f"method={row[5]} similarity={row[6]} credited={row[7]}"
+                f"#{row['id']} {row['source']:6} published {row['published_at']}  "
+                f"duplicate_of={row['duplicate_of']} method={row['dedup_method']} "
+                f"similarity={row['similarity']} credited={row['credited_source']}"
             )
-            print(f"    title: {row[2]}")
-        repost = next((r for r in rows if r[1] == "blog"), None)
-        original = next((r for r in rows if r[1] == "unian"), None)
+            print(f"    title: {row['title']}")
+        repost = next((r for r in rows if r["source"] == "blog"), None)
+        original = next((r for r in rows if r["source"] == "unian"), None)
         leaked = [
             p
             for p in (
@@ -167,9 +165,9 @@ def main() -> int:
                 "commenting using",
                 "Kosovo was part of the heart",
             )
-            if repost and p in repost[8]
+            if repost and p in repost["body"]
         ]
-        ok = bool(repost and original and repost[4] == original[0] and not leaked)
+        ok = bool(repost and original and repost["duplicate_of"] == original["id"] and not leaked)
         print(
             f"shared example stored as a repost of its original: {'yes' if ok else 'NO'}"
             + (f" (boilerplate left: {leaked})" if leaked else "")

@@ -44,7 +44,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsbot.storage import resolve_database_url  # noqa: E402
+from newsbot.storage import connect, resolve_database_url  # noqa: E402
+from newsbot.storage.measures import (  # noqa: E402
+    article_count,
+    dropped_reasons,
+    stored_texts,
+)
+from newsbot.storage.status import recent_runs  # noqa: E402
 from newsbot.urls import normalize_url  # noqa: E402
 from tests.support.database import scratch_database  # noqa: E402
 from tests.support.faultyweb import PERMANENT, TRANSIENT, FaultPlan, FaultyWeb  # noqa: E402
@@ -175,7 +181,7 @@ class Progress(threading.Thread):
     def run(self) -> None:
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.done.wait(PROGRESS_EVERY):
-                stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                stored = article_count(conn)
                 elapsed = time.perf_counter() - self.started
                 self.points.append((elapsed, self.faulty.requests, stored))
 
@@ -239,13 +245,11 @@ def timeline(samples: list, points: list, wall: float, parts: int = 8) -> list[s
 
 
 def run_record(url: str) -> dict:
-    with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT status, finish_reason, counters FROM crawl_runs ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-    if row is None:
+    with connect(url) as conn:
+        runs = recent_runs(conn, limit=1)
+    if not runs:
         return {"status": "none", "finish_reason": "", "counters": {}, "total": {}}
-    status, reason, counters = row
+    status, reason, counters = runs[0]["status"], runs[0]["finish_reason"], runs[0]["counters"]
     total: Counter[str] = Counter()
     for per_source in (counters or {}).values():
         for key, value in per_source.items():
@@ -272,8 +276,8 @@ def check_store(
             else:
                 bad[page] = fault
     with psycopg.connect(url) as conn:
-        rows = conn.execute("SELECT url, canonical_url, title, body FROM articles").fetchall()
-        dropped = dict(conn.execute("SELECT url, reason FROM dropped_pages").fetchall())
+        rows = [(r["url"], r["canonical_url"], r["title"], r["body"]) for r in stored_texts(conn)]
+        dropped = dropped_reasons(conn)
     by_url: Counter[str] = Counter()
     stored: dict[str, tuple[str, str]] = {}
     for row_url, canonical, title, body in rows:
