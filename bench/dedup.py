@@ -101,7 +101,7 @@ def print_cost(results: list[SizeResult], timed: int) -> None:
     """The cost report: time and sizes per N, links per kind of fresh article, p95 ratio."""
     print("== Cost: per-article dedup+store time through save_batch (one article per call) ==")
     print(f"{timed} timed articles per N after 20 untimed warm-up ones; background rows bulk-")
-    print("loaded by SQL, then VACUUM ANALYZE; all indexes in place while timing.")
+    print("loaded by SQL, then vacuumed and analysed; all indexes in place while timing.")
     print()
     head = (f"{'N stored':>11}{'anchors':>13}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}"
             f"{'db MB':>9}{'articles MB':>13}{'anchors MB':>12}{'fill s':>8}")  # fmt: skip
