@@ -20,8 +20,9 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from newsbot.commands.cron_run import crawl_argv, register
+from newsbot.commands.cron_run import crawl_argv, needs_attention, register, summary_lines
 from newsbot.demo.webserver import render_sources, serve_sites
+from newsbot.exit_codes import EXIT_LOCKED
 from newsbot.run.metrics import write_metrics
 from newsbot.run.runner import CrawlReport, SourceReport
 from tests import fixture_web
@@ -94,6 +95,27 @@ def test_crawl_options_are_passed_on_and_its_own_kept() -> None:
     assert crawl_argv(parse("--sources", "s.toml", "--wait", "5", "--json")) == [
         "--sources", "s.toml", "--json", "--wait", "5.0",
     ]  # fmt: skip
+
+
+def test_summary_names_the_exit_code_and_each_source() -> None:
+    row = {
+        "pages": 3, "articles_new": 1, "articles_updated": 0, "articles_unchanged": 0,
+        "reposts": 0, "articles_spooled": 0, "spool_pending": 0, "dropped": 0, "errors": 2,
+        "finish_reason": "finished", "failure": None,
+    }  # fmt: skip
+    summary = {"sources": {"a": row}, "skipped": {"b": "pid 7 on host"}}
+    args = parse("--sources", "s.toml", "a", "b")
+    assert needs_attention(EXIT_LOCKED, summary)  # a source had errors
+    assert not needs_attention(EXIT_LOCKED, {"sources": {"a": {**row, "errors": 0}}})
+    assert needs_attention(143, None)
+    assert summary_lines(args, 143, summary, 2.0) == [
+        "newsbot cron-run: crawl failed (exit 143: stopped by SIGTERM): a b of s.toml, 2 s",
+        "  a: 3 pages, 1 new, 0 updated, 0 unchanged, 0 reposts, 0 dropped, 2 errors",
+        "  b: skipped, being crawled by pid 7 on host",
+    ]
+    assert summary_lines(args, 4, summary, 2.0)[0].startswith(
+        "newsbot cron-run: crawl had errors (exit 4: a source was skipped: another crawl"
+    )
 
 
 def report(*sources: SourceReport) -> CrawlReport:

@@ -51,6 +51,18 @@ MEANINGS = {
     EXIT_LOCKED: "a source was skipped: another crawl holds it",
     EXIT_INTERRUPTED: "interrupted",
 }
+
+
+def meaning(code: int) -> str:
+    """What an exit code of the crawl means, in a few words."""
+    if code in MEANINGS:
+        return MEANINGS[code]
+    try:
+        return f"stopped by {signal.Signals(code - 128).name}" if code > 128 else "unexpected"
+    except ValueError:
+        return "unexpected"
+
+
 #: options of `newsbot crawl` that cron-run handles itself instead of passing them on
 OWN_OPTIONS = frozenset({"help", "log_file"})
 
@@ -251,10 +263,10 @@ def summary_lines(
     from newsbot.commands.crawl import summary_line
 
     what = " ".join(args.names) if args.names else "all sources"
-    meaning = MEANINGS.get(code, "unexpected exit")
+    means = meaning(code)
     state = "failed" if code not in (EXIT_OK, EXIT_LOCKED) else "had errors"
     lines = [
-        f"newsbot cron-run: crawl {state} (exit {code}: {meaning}): {what} of {args.sources}, "
+        f"newsbot cron-run: crawl {state} (exit {code}: {means}): {what} of {args.sources}, "
         f"{elapsed:.0f} s"
     ]
     for name, row in (summary or {}).get("sources", {}).items():
@@ -333,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json and stdout:
             for text in stdout.splitlines():
                 log.line(text)
-        log.note("INFO", f"crawl ended: exit {code} ({MEANINGS.get(code, 'unexpected exit')})")
+        log.note("INFO", f"crawl ended: exit {code} ({meaning(code)})")
         printed: list[str] = []
         if needs_attention(code, summary):
             printed = summary_lines(args, code, summary, elapsed)
