@@ -61,12 +61,15 @@ def test_crontab_lines(tmp_path: Path) -> None:
     result = schedule("--sources", "sources.toml", "--log-dir", "/var/log/newsbot", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     program = str(Path(sys.executable).parent / "newsbot")
-    tail = "--log-file /var/log/newsbot/newsbot-{}.log >> /var/log/newsbot/newsbot-cron.log 2>&1"
-    head = f"cd {tmp_path} && {program} crawl --sources {sources}"
+    # cron-run: no redirection, cron mails only what a failed crawl prints
+    tail = "--log-file /var/log/newsbot/newsbot-{}.log"
+    head = f"cd {tmp_path} && {program} cron-run --sources {sources}"
     assert result.stdout.splitlines() == [
         f"# >>> newsbot schedule: {sources} (managed by `newsbot schedule --install`) >>>",
         "# database: NEWSBOT_DATABASE_URL from cron's environment (set it above this block),"
         " else the embedded server",
+        "# output (mailed by cron: set MAILTO) only when a crawl fails or has errors;"
+        " full logs rotate in the --log-file of each line",
         f"28 * * * * {head} unian bbc {tail.format('unian-bbc')}",
         f"0-59/15 * * * * {head} blog {tail.format('blog')}",
         f"30 6 * * mon {head} weekly {tail.format('weekly')}",
@@ -123,7 +126,7 @@ def test_install_replaces_the_block_idempotently(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     installed = table.read_text()
     assert installed.startswith("MAILTO=ops@example.com\n0 3 * * * /usr/bin/backup\n\n# >>>")
-    assert installed.count(" crawl --sources ") == 3
+    assert installed.count(" cron-run --sources ") == 3
 
     second = schedule("--sources", str(sources), "--install", cwd=tmp_path, env=env)
     assert second.returncode == 0

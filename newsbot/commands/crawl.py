@@ -56,6 +56,12 @@ def add_crawl_options(parser: argparse.ArgumentParser, *, what: str) -> None:
 
 def register(commands: argparse._SubParsersAction) -> None:
     crawl = commands.add_parser("crawl", help="crawl sources into the database")
+    add_crawl_command_options(crawl)
+    crawl.set_defaults(run=run)
+
+
+def add_crawl_command_options(crawl: argparse.ArgumentParser) -> None:
+    """Every option of `newsbot crawl` (also taken by `newsbot cron-run`)."""
     add_crawl_options(crawl, what="sources to crawl")
     crawl.add_argument(
         "--wait",
@@ -67,7 +73,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="when another crawl holds a source, wait for it (at most SECONDS; "
         "no value: as long as it takes) instead of skipping it with exit code 4",
     )
-    crawl.set_defaults(run=run)
+    crawl.add_argument(
+        "--metrics-file",
+        metavar="FILE",
+        help="at the end, write per-source metrics to FILE in Prometheus text format "
+        "(atomically; for node_exporter's textfile collector, name it *.prom)",
+    )
 
 
 def parse_overrides(pairs: list[str]) -> dict[str, Any]:
@@ -136,6 +147,14 @@ def run(args: argparse.Namespace) -> int:
         wait=args.wait,
         progress=args.progress,
     )
+    if getattr(args, "metrics_file", None):
+        from newsbot.run.metrics import write_metrics
+
+        try:
+            write_metrics(args.metrics_file, report)
+        except OSError as exc:  # the crawl itself is done and stored: say so, go on
+            reason = exc.strerror or type(exc).__name__
+            print(f"newsbot: cannot write {args.metrics_file}: {reason}", file=sys.stderr)
     summary = summarize(report)
     for name, row in summary["sources"].items():
         print(summary_line(name, row), file=sys.stderr)

@@ -4,6 +4,8 @@ Sources with the same schedule share one line (one process, one run row). Minute
 are spread by a hash of the source names, so a hundred hourly sources do not all
 start at :00, and the same file always gives the same lines. Overlap needs no
 wrapper such as flock: a crawl started while the previous one still runs exits 4.
+Crawls run through `newsbot cron-run`: each line's full log goes to a rotating file of
+its own, and cron mails only what a failed run prints (its summary and last log lines).
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--log-dir",
         metavar="DIR",
-        help="directory of the crawl logs (default: the current directory)",
+        help="directory of the crawl logs, rotated by `newsbot cron-run` "
+        "(default: the current directory)",
     )
     parser.add_argument(
         "--enqueue",
         action="store_true",
         help="distributed mode: schedule `newsbot enqueue` (entry points into the Redis "
-        "frontier for running `newsbot worker`s) instead of `newsbot crawl`",
+        "frontier for running `newsbot worker`s) instead of `newsbot cron-run` (a crawl)",
     )
     parser.set_defaults(run=run)
 
@@ -123,14 +126,20 @@ def crontab_block(
     ]
     if enqueue:
         lines.append("# distributed: NEWSBOT_REDIS_URL from cron's environment; workers run apart")
+    else:
+        lines.append(
+            "# output (mailed by cron: set MAILTO) only when a crawl fails or has errors;"
+            " full logs rotate in the --log-file of each line"
+        )
     cron_log = logs / "newsbot-cron.log"
     for spec, names in groups.items():
         log = logs / f"newsbot-{_log_stem(names)}.log"
         if log == cron_log:  # a source named "cron" must not share cron's own log
             log = logs / f"newsbot-{_log_stem(names)}-crawl.log"
+        # no redirection: cron-run prints only when a crawl fails, and cron mails that
         command = (
-            f"cd {_q(workdir)} && {program} crawl --sources {_q(path)} {' '.join(names)} "
-            f"--log-file {_q(log)} >> {_q(cron_log)} 2>&1"
+            f"cd {_q(workdir)} && {program} cron-run --sources {_q(path)} {' '.join(names)} "
+            f"--log-file {_q(log)}"
         )
         if enqueue:
             command = (
