@@ -33,6 +33,7 @@ from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
+from newsbot.decoding import decode_html
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
@@ -58,6 +59,16 @@ def _looks_binary(text: str, sample: int = 2048) -> bool:
     if not head:
         return False
     return len(_NOISE.findall(head)) > len(head) * 0.1
+
+
+def _page_text(response: TextResponse) -> str:
+    """The page's text, decoded as `newsbot extract` decodes the same bytes and header
+    (newsbot.decoding: Scrapy's own rules). A page rendered by a browser was decoded by
+    it already: its response carries the encoding it was re-encoded with."""
+    if "playwright" in response.flags:
+        return response.text
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return decode_html(response.body, content_type or None)[1]
 
 
 class NewsSpider(scrapy.Spider):
@@ -438,7 +449,8 @@ class NewsSpider(scrapy.Spider):
             )
             yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
-        if _looks_binary(response.text):
+        html = _page_text(response)
+        if _looks_binary(html):
             # an image, PDF or archive served as text/html: its bytes decode to noise that a
             # feed's title would otherwise carry into a row
             self._inc(stat_keys.DROPPED_NOT_HTML)
@@ -451,7 +463,7 @@ class NewsSpider(scrapy.Spider):
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,
-            html=response.text,
+            html=html,
             fetched_at=datetime.now(UTC),
             headers={
                 k.decode("latin-1"): b", ".join(v).decode("latin-1")
