@@ -16,7 +16,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -136,17 +136,20 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def entry_requests(self) -> Iterator[scrapy.Request]:
-        """The source's entry points: feeds, sitemaps, robots.txt, start pages."""
+        """The source's entry points: feeds, sitemaps, robots.txt, start pages.
+
+        Which discovery methods run is the source's `discover` (Source.discovery): by
+        default robots.txt is read only for a source given neither feeds nor sitemaps.
+        """
+        methods = self.source.discovery
         for url in self.source.feeds:
             self._feeds_seen.add(normalize_url(url))
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
         for url in self.source.sitemaps:
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
-        if not self.source.sitemaps and not self.source.feeds:
-            # a source given only listing pages: its robots.txt may name sitemaps
-            for base in {
-                f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.source.start_urls
-            }:
+        if "robots" in methods:
+            # the site's robots.txt may name sitemaps
+            for base in self.source.robots_hosts:
                 yield scrapy.Request(
                     f"{base}/robots.txt",
                     callback=self.parse_robots,
@@ -322,6 +325,8 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         yield from self._autodiscovered_feeds(response)
+        if "links" not in self.source.discovery:
+            return  # discover leaves links out: the page is read for its feeds only
         next_links = set(
             response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
         )
@@ -351,7 +356,7 @@ class NewsSpider(scrapy.Spider):
 
     def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
         """`<link rel=alternate type=application/rss+xml>`: a site's own list of its articles."""
-        if self.source.feeds:
+        if self.source.feeds or "feeds" not in self.source.discovery:
             return
         for link in response.css('link[rel~="alternate"]'):
             kind = (link.attrib.get("type") or "").lower()
