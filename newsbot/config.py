@@ -50,6 +50,8 @@ class Source:
     concurrency: int | None = None
     #: how often `newsbot schedule` runs this source: "15m", "1h", "daily", or a cron expression
     schedule: str | None = None
+    #: the discovery methods chosen with `discover` (None: not given, see `discovery`)
+    discover: tuple[str, ...] | None = None
     _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -61,6 +63,26 @@ class Source:
     def hosts(self) -> frozenset[str]:
         """Hosts the sources file itself names for this source."""
         return frozenset(urlsplit(u).hostname or "" for u in self.entry_points) - {""}
+
+    @property
+    def discovery(self) -> frozenset[str]:
+        """The discovery methods that run for this source (DISCOVER_METHODS).
+
+        Without a `discover` key: feeds, sitemaps and links, plus the sitemaps robots.txt
+        names when the source lists neither feeds nor sitemaps (as before the key existed).
+        With it: exactly the methods it names.
+        """
+        if self.discover is not None:
+            return frozenset(self.discover)
+        robots = () if self.feeds or self.sitemaps else ("robots",)
+        return frozenset(("feeds", "sitemaps", "links", *robots))
+
+    @property
+    def robots_hosts(self) -> tuple[str, ...]:
+        """scheme://host of each site whose robots.txt is read for sitemaps (when "robots"
+        runs): the hosts of the start URLs, else of every entry point."""
+        urls = self.start_urls or self.entry_points
+        return tuple(sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, urls)}))
 
     def matches_article(self, url: str) -> bool | None:
         """True/False by `article_pattern`; None when no pattern is set (use heuristics)."""
@@ -93,6 +115,7 @@ class Source:
             "download_delay": self.download_delay,
             "concurrency": self.concurrency,
             "schedule": self.schedule,
+            "discover": list(self.discover) if self.discover is not None else None,
             "extract": {
                 key: list(value) if isinstance(value, tuple) else value
                 for key, value in vars(self.extract).items()
@@ -188,6 +211,7 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
     if render_js not in (True, False, "all"):
         raise _fail(path, name, "render_js", 'must be true, false or "all"')
 
+    discover = _discover(path, name, table.get("discover"), feeds, sitemaps, start_urls)
     extract = _overrides(path, name, table.get("extract"))
     limits = {
         key: _number(path, name, key, table.get(key), integer=key in _INTEGER_LIMITS)
@@ -208,6 +232,7 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         extract=extract,
         **limits,
         schedule=_schedule(path, name, table.get("schedule")),
+        discover=discover,
         _article_re=article_re,
         _follow_re=follow_re,
     )
@@ -294,6 +319,50 @@ def _schedule(path: Path, name: str, value: Any) -> str | None:
     return spec
 
 
+#: `discover` values: how a source's articles are found
+DISCOVER_METHODS = {
+    "feeds": "RSS/Atom/JSON feeds: those listed in `feeds`, and those the start and "
+    "listing pages link to (<link rel=alternate>)",
+    "sitemaps": "the sitemaps listed in `sitemaps` (and the sitemaps their indexes name)",
+    "robots": "the sitemaps the site's robots.txt names",
+    "links": "article links on the start URLs and the listing pages followed from them",
+}
+
+
+def _discover(
+    path: Path,
+    name: str,
+    value: Any,
+    feeds: tuple[str, ...],
+    sitemaps: tuple[str, ...],
+    start_urls: tuple[str, ...],
+) -> tuple[str, ...] | None:
+    """Validate `discover`: known methods, at least one, none contradicting the lists."""
+    if value is None:
+        return None
+    allowed = ", ".join(f'"{m}"' for m in DISCOVER_METHODS)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(path, name, "discover", f"must be a list of methods from {allowed}")
+    for method in value:
+        if method not in DISCOVER_METHODS:
+            raise _fail(path, name, "discover", f"unknown method {method!r}; use any of {allowed}")
+    if not value:
+        raise _fail(path, name, "discover", f"names no method; use any of {allowed}")
+    if feeds and "feeds" not in value:
+        raise _fail(path, name, "discover", 'leaves out "feeds", but the source lists feeds')
+    if sitemaps and "sitemaps" not in value:
+        raise _fail(path, name, "discover", 'leaves out "sitemaps", but the source lists sitemaps')
+    if not (feeds or sitemaps) and not ({"feeds", "robots", "links"} & set(value)):
+        raise _fail(
+            path,
+            name,
+            "discover",
+            'finds nothing: the source lists no sitemaps; from start_urls use "feeds", '
+            '"robots" or "links"',
+        )
+    return tuple(dict.fromkeys(value))
+
+
 def _number(path: Path, name: str, key: str, value: Any, *, integer: bool) -> Any:
     if value is None:
         return None
@@ -368,6 +437,7 @@ _KEYS = frozenset(
         "language",
         "render_js",
         "schedule",
+        "discover",
     }
 )
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
@@ -33,6 +33,7 @@ from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.dates import parse_date
+from newsbot.decoding import decode_html
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_hints
 from newsbot.urls import looks_like_article, normalize_url, same_site
@@ -58,6 +59,16 @@ def _looks_binary(text: str, sample: int = 2048) -> bool:
     if not head:
         return False
     return len(_NOISE.findall(head)) > len(head) * 0.1
+
+
+def _page_text(response: TextResponse) -> str:
+    """The page's text, decoded as `newsbot extract` decodes the same bytes and header
+    (newsbot.decoding: Scrapy's own rules). A page rendered by a browser was decoded by
+    it already: its response carries the encoding it was re-encoded with."""
+    if "playwright" in response.flags:
+        return response.text
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return decode_html(response.body, content_type or None)[1]
 
 
 class NewsSpider(scrapy.Spider):
@@ -125,17 +136,20 @@ class NewsSpider(scrapy.Spider):
             yield request
 
     def entry_requests(self) -> Iterator[scrapy.Request]:
-        """The source's entry points: feeds, sitemaps, robots.txt, start pages."""
+        """The source's entry points: feeds, sitemaps, robots.txt, start pages.
+
+        Which discovery methods run is the source's `discover` (Source.discovery): by
+        default robots.txt is read only for a source given neither feeds nor sitemaps.
+        """
+        methods = self.source.discovery
         for url in self.source.feeds:
             self._feeds_seen.add(normalize_url(url))
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
         for url in self.source.sitemaps:
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
-        if not self.source.sitemaps and not self.source.feeds:
-            # a source given only listing pages: its robots.txt may name sitemaps
-            for base in {
-                f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.source.start_urls
-            }:
+        if "robots" in methods:
+            # the site's robots.txt may name sitemaps
+            for base in self.source.robots_hosts:
                 yield scrapy.Request(
                     f"{base}/robots.txt",
                     callback=self.parse_robots,
@@ -311,6 +325,8 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         yield from self._autodiscovered_feeds(response)
+        if "links" not in self.source.discovery:
+            return  # discover leaves links out: the page is read for its feeds only
         next_links = set(
             response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
         )
@@ -340,7 +356,7 @@ class NewsSpider(scrapy.Spider):
 
     def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
         """`<link rel=alternate type=application/rss+xml>`: a site's own list of its articles."""
-        if self.source.feeds:
+        if self.source.feeds or "feeds" not in self.source.discovery:
             return
         for link in response.css('link[rel~="alternate"]'):
             kind = (link.attrib.get("type") or "").lower()
@@ -438,7 +454,8 @@ class NewsSpider(scrapy.Spider):
             )
             yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
-        if _looks_binary(response.text):
+        html = _page_text(response)
+        if _looks_binary(html):
             # an image, PDF or archive served as text/html: its bytes decode to noise that a
             # feed's title would otherwise carry into a row
             self._inc(stat_keys.DROPPED_NOT_HTML)
@@ -451,7 +468,7 @@ class NewsSpider(scrapy.Spider):
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,
-            html=response.text,
+            html=html,
             fetched_at=datetime.now(UTC),
             headers={
                 k.decode("latin-1"): b", ".join(v).decode("latin-1")

@@ -39,6 +39,7 @@ LIBRARY = (
     "newsbot.urls",
     "newsbot.discovery",
     "newsbot.stages",
+    "newsbot.decoding",
 )
 #: top-level packages the library must never load
 FORBIDDEN = ("scrapy", "twisted", "psycopg")

@@ -22,6 +22,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     extract.add_argument("--timezone", help="zone for dates without one, e.g. Europe/Kyiv")
     extract.add_argument("--language", help="language hint, e.g. en")
     extract.add_argument(
+        "--content-type",
+        metavar="HEADER",
+        help="the HTTP Content-Type the page was served with, e.g. "
+        "'text/html; charset=iso-8859-1': its charset decodes the bytes, as in a crawl "
+        "(without it: a byte-order mark, the page's <meta charset>, else detection)",
+    )
+    extract.add_argument(
         "--candidates",
         action="store_true",
         help="also print every candidate found for the date, title and authors (where "
@@ -30,12 +37,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     extract.set_defaults(run=run)
 
 
-def _read_page(path: Path) -> str:
-    from w3lib.encoding import html_to_unicode
+def _read_page(path: Path, content_type: str | None = None) -> str:
+    """The file's bytes decoded exactly as a crawl decodes a page (newsbot.decoding)."""
+    from newsbot.decoding import decode_html
 
-    raw = path.read_bytes()
-    _encoding, text = html_to_unicode(None, raw)
-    return text
+    return decode_html(path.read_bytes(), content_type)[1]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            html = _read_page(path)
+            html = _read_page(path, args.content_type)
         except OSError as exc:
             print(f"newsbot: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
             status = EXIT_SOURCE_FAILED
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             source="file",
             html=html,
             fetched_at=datetime.now(UTC),
+            headers={"Content-Type": args.content_type} if args.content_type else {},
             timezone=args.timezone,
             language_hint=args.language,
         )

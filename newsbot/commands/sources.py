@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
 
@@ -65,7 +65,7 @@ def _is_article(source: Any, url: str) -> bool:
 
 def _robots_sitemaps(source: Any, timeout: float) -> list[str]:
     found: list[str] = []
-    for host in sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, source.entry_points)}):
+    for host in source.robots_hosts:
         try:
             body, _headers, _url = fetch(host + "/robots.txt", timeout)
         except (OSError, ValueError):
@@ -74,6 +74,25 @@ def _robots_sitemaps(source: Any, timeout: float) -> list[str]:
             key, _, value = line.partition(":")
             if key.strip().lower() == "sitemap" and value.strip():
                 found.append(value.strip())
+    return found
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def _linked_feeds(tree: Any, base: str, hosts: frozenset[str]) -> list[str]:
+    """Feeds a page links to (`<link rel=alternate>`, comments feeds left out), on its
+    own site: those the crawl autodiscovers."""
+    from newsbot.urls import same_site
+
+    found: list[str] = []
+    for link in tree.xpath('//link[@href and contains(concat(" ", @rel, " "), " alternate ")]'):
+        href = link.get("href").strip()
+        if (link.get("type") or "").lower() not in _FEED_TYPES or "comments" in href.lower():
+            continue
+        url = urljoin(base, href)
+        if same_site(url, hosts) and url not in found:
+            found.append(url)
     return found
 
 
@@ -110,21 +129,31 @@ def check_source(source: Any, timeout: float) -> dict[str, Any]:
             ]
         return entry
 
+    # the crawl's discovery methods (the source's `discover`, Source.discovery)
+    methods = source.discovery
+    report["discover"] = sorted(methods)
     report["feeds"] = [document(url, "feed") for url in source.feeds]
     sitemaps = list(source.sitemaps)
-    if not sitemaps:
-        sitemaps = _robots_sitemaps(source, timeout)
-        report["robots_sitemaps"] = sitemaps
+    if "robots" in methods:
+        robots = [s for s in _robots_sitemaps(source, timeout) if s not in sitemaps]
+        report["robots_sitemaps"] = robots
+        sitemaps += robots
     report["sitemaps"] = [document(url, "sitemap") for url in sitemaps]
+    autodiscover = "feeds" in methods and not source.feeds
     for url in source.start_urls:
         entry: dict[str, Any] = {"url": url}
         try:
             body, _headers, final = fetch(url, timeout)
             tree = lxml.html.fromstring(body)
-            links = {urljoin(final, href.strip()) for href in tree.xpath("//a/@href")}
-            articles = sorted(link for link in links if _is_article(source, link))
-            entry.update(links=len(links), article_links=len(articles))
-            candidates.extend(articles)
+            if autodiscover:
+                for feed in _linked_feeds(tree, final, source.hosts):
+                    if feed not in {f["url"] for f in report["feeds"]}:
+                        report["feeds"].append(document(feed, "feed"))
+            if "links" in methods:
+                links = {urljoin(final, href.strip()) for href in tree.xpath("//a/@href")}
+                articles = sorted(link for link in links if _is_article(source, link))
+                entry.update(links=len(links), article_links=len(articles))
+                candidates.extend(articles)
         except (OSError, ValueError) as exc:
             entry["error"] = _error(exc)
             report["failures"].append(f"start_url {url}: {entry['error']}")
@@ -198,6 +227,8 @@ def _print(name: str, report: dict[str, Any]) -> None:
     for entry in report["start_urls"]:
         if "error" in entry:
             print(f"  listing {entry['url']}: FAILED ({entry['error']})")
+        elif "links" not in entry:
+            print(f"  listing {entry['url']}: read for its feeds only (discover)")
         else:
             print(
                 f"  listing {entry['url']}: {entry['links']} links, "

@@ -10,6 +10,10 @@ texts do not wait for each other, even when they share common phrasing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 import psycopg
 
 from newsbot.reposts.original import choose_original, copy_verdict
@@ -240,3 +244,68 @@ def detach(conn: psycopg.Connection, article_id: int) -> list[int]:
         (article_id,),
     ).fetchall()
     return [r["id"] for r in rows]
+
+
+@dataclass
+class StoryMember:
+    """One copy of a story as `newsbot story` shows it; the original has no method."""
+
+    id: int
+    url: str
+    source: str
+    title: str | None
+    published_at: datetime | None
+    published_precision: str | None
+    #: the original's id for a copy, None for the original itself
+    duplicate_of: int | None
+    #: how the copy joined its story: "exact" or "near" (None for the original)
+    dedup_method: str | None
+    #: containment (0-1] of the match that joined it (None for the original)
+    similarity: float | None
+    #: the publisher the page's credit line names, if any
+    credited_source: str | None
+    first_seen_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        for key in ("published_at", "first_seen_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        if self.similarity is not None:
+            data["similarity"] = round(self.similarity, 4)
+        return data
+
+
+@dataclass
+class Story:
+    """An original and its copies (reposts), found from the id of any of them."""
+
+    asked: int
+    original: StoryMember
+    copies: list[StoryMember]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "asked": self.asked,
+            "original": self.original.as_json(),
+            "copies": [c.as_json() for c in self.copies],
+        }
+
+
+def story(conn: psycopg.Connection, article_id: int) -> Story | None:
+    """The story the article belongs to (as original or as copy); None for an unknown id.
+
+    Copies come in order of publication (undated last), then of id.
+    """
+    rows = conn.execute(
+        """WITH root AS (SELECT coalesce(duplicate_of, id) AS id FROM articles WHERE id = %s)
+           SELECT a.id, a.url, a.source, a.title, a.published_at, a.published_precision,
+                  a.duplicate_of, a.dedup_method, a.similarity, a.credited_source,
+                  a.first_seen_at
+           FROM articles a JOIN root r ON a.id = r.id OR a.duplicate_of = r.id
+           ORDER BY a.duplicate_of IS NOT NULL, a.published_at NULLS LAST, a.id""",
+        (article_id,),
+    ).fetchall()
+    if not rows:
+        return None
+    members = [StoryMember(**row) for row in rows]
+    return Story(asked=article_id, original=members[0], copies=members[1:])
