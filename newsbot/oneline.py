@@ -52,12 +52,13 @@ def _role() -> str:
     """The role the command connected as: asked of the server, else read from the URL."""
     url = _database_url()
     if url:
+        from newsbot.storage import connect
+        from newsbot.storage.roles import current_role
+
         try:
-            with psycopg.connect(url, connect_timeout=3, autocommit=True) as conn:
-                row = conn.execute("SELECT current_user").fetchone()
-                if row:
-                    return str(row[0])
-        except psycopg.Error:
+            with connect(url, autocommit=True, timeout=3) as conn:
+                return current_role(conn)
+        except (NewsbotError, psycopg.Error):
             pass
         try:
             user = psycopg.conninfo.conninfo_to_dict(url).get("user")

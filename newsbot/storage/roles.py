@@ -72,6 +72,11 @@ def _one(conn: psycopg.Connection, query: sql.Composable | str, params: tuple = 
     return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
+def current_role(conn: psycopg.Connection) -> str:
+    """The role this connection acts as (named in one-line permission errors)."""
+    return str(_one(conn, "SELECT current_user"))
+
+
 def grant_reader(
     conn: psycopg.Connection, role: str, password: str | None = None, *, login: bool = True
 ) -> GrantReport:
