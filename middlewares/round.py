@@ -30,7 +30,7 @@ class RoundMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RoundMiddleware:
         # one crawl process has no rounds: no layer around every page's output
         if not crawler.settings.getbool("NEWSBOT_DISTRIBUTED"):
-            raise NotConfigured("not in distributed mode")
+            raise NotConfigured  # no message: Scrapy would log a WARNING every run
         return cls()
 
     def process_spider_output(

@@ -35,7 +35,7 @@ class SharedPaceMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SharedPaceMiddleware:
         settings = crawler.settings
         if not settings.getbool("NEWSBOT_DISTRIBUTED"):
-            raise NotConfigured("not in distributed mode")
+            raise NotConfigured  # no message: Scrapy would log a WARNING every run
         client = frontier.connect(settings.get("REDIS_URL"))
         return cls(
             crawler,

@@ -1,6 +1,14 @@
 """Errors that carry a message an operator can act on."""
 
-from newsbot.exit_codes import EXIT_DATABASE, EXIT_LOCKED, EXIT_SOURCE_FAILED, EXIT_USAGE
+from newsbot.exit_codes import (
+    EXIT_DATABASE,
+    EXIT_FILE,
+    EXIT_LOCKED,
+    EXIT_NO_PRIVILEGE,
+    EXIT_NO_SCHEMA,
+    EXIT_SOURCE_FAILED,
+    EXIT_USAGE,
+)
 
 
 class NewsbotError(Exception):
@@ -19,6 +27,24 @@ class DatabaseUnavailable(NewsbotError):
     """PostgreSQL cannot be reached or used."""
 
     exit_code = EXIT_DATABASE
+
+
+class NoPrivilege(NewsbotError):
+    """The database role may not do what the command needs (permission denied)."""
+
+    exit_code = EXIT_NO_PRIVILEGE
+
+
+class NoSchema(NewsbotError):
+    """The database has no newsbot tables yet."""
+
+    exit_code = EXIT_NO_SCHEMA
+
+
+class FileProblem(NewsbotError):
+    """A file or folder the command reads or writes cannot be used."""
+
+    exit_code = EXIT_FILE
 
 
 class PageRejected(Exception):

@@ -10,5 +10,13 @@ EXIT_USAGE = 2
 EXIT_DATABASE = 3
 #: a source was skipped: another crawl (on any machine) holds its lock
 EXIT_LOCKED = 4
+#: the database role lacks a privilege the command needs (permission denied)
+EXIT_NO_PRIVILEGE = 5
+#: the database has no newsbot tables yet (`newsbot db upgrade` creates them)
+EXIT_NO_SCHEMA = 6
+#: a file or folder the command reads or writes cannot be used (missing folder, permissions…)
+EXIT_FILE = 7
+#: an unexpected error (a bug): one line, the traceback with `newsbot --debug`
+EXIT_INTERNAL = 8
 #: stopped by Ctrl-C (SIGINT)
 EXIT_INTERRUPTED = 130

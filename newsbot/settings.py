@@ -44,6 +44,9 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control listens on a local TCP port that lets anyone on the machine
+# drive the engine: nobody here needs it
+REMOTE_CONTROL_ENABLED = False
 
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
@@ -125,3 +128,5 @@ NEWSBOT_DISCOVERY_MAX_ENTRIES = 50_000
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# a dropped page is one short line (`dropped <url>: <reason>`, INFO), never the whole item
+LOG_FORMATTER = "extensions.log_formatter.QuietLogFormatter"

@@ -82,8 +82,6 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("usage: scrapy crawl news -a sources=FILE -a source=NAME")
         self.source: Source = select_sources(load_sources(sources), [source], sources)[0]
         self.sources_file = sources
-        if self.source.download_delay is not None:
-            self.download_delay = self.source.download_delay  # read by Scrapy's downloader
         self._links = LinkExtractor(unique=True, deny_extensions=None)
         #: what every discovery path said about each pending article URL; one URL found
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
@@ -100,8 +98,13 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        if spider.distributed:
-            spider.download_delay = 0  # the shared pace replaces it (middlewares.shared_pace)
+        # the source's delay as the DOWNLOAD_DELAY setting (the `download_delay` spider
+        # attribute is deprecated): `newsbot crawl` has set it already; `scrapy crawl`
+        # gets it here, before the crawler's settings freeze. A distributed worker sets
+        # DOWNLOAD_DELAY 0 on the command line: the shared pace replaces it.
+        delay = spider.source.download_delay
+        if delay is not None and not crawler.settings.frozen:
+            crawler.settings.set("DOWNLOAD_DELAY", delay, priority="spider")
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 

@@ -54,7 +54,15 @@ def test_every_article_once_and_second_crawl_adds_nothing(
     db: psycopg.Connection, database_url: str, wire: tuple[str, Path]
 ) -> None:
     base, sources = wire
-    first = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
+    first = newsbot(
+        "crawl",
+        "--sources",
+        str(sources),
+        "--json",
+        "--log-level",
+        "INFO",
+        database_url=database_url,
+    )  # INFO: each dropped page is named in one line
     assert first.returncode == 0, first.stderr[-3000:]
     summary = json.loads(first.stdout)["sources"]["wire"]
     assert summary["articles_new"] == len(fixture_web.TOPICS)

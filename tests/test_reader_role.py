@@ -56,8 +56,8 @@ def one_article(db: psycopg.Connection) -> None:
 def test_reader_reads_and_cannot_write(
     db: psycopg.Connection, one_article: None, database_url: str, role: str
 ) -> None:
-    report = grant_reader(db, role)
-    assert report.created and not report.password_set and report.warnings == []
+    report = grant_reader(db, role, "pw")
+    assert report.created and report.password_set and report.warnings == []
     with as_role(database_url, role) as reader:
         assert reader.execute("SELECT title FROM articles").fetchall() == [("Volcano",)]
         for view in ("stories", "unique_articles", "reposts", "articles_per_source_day"):
@@ -82,7 +82,7 @@ def test_reader_reads_and_cannot_write(
 def test_future_tables_are_readable_and_rerun_is_idempotent(
     db: psycopg.Connection, database_url: str, role: str
 ) -> None:
-    grant_reader(db, role)
+    grant_reader(db, role, "pw")
     db.execute("CREATE TABLE later_migration (x int)")
     db.execute("INSERT INTO later_migration VALUES (7)")
     db.commit()
@@ -161,7 +161,7 @@ def test_bad_names_and_superusers_are_refused(
 def test_quoted_role_name(db: psycopg.Connection, database_url: str) -> None:
     name = f'Reader "{uuid.uuid4().hex[:6]}"; DROP TABLE articles'
     try:
-        grant_reader(db, name)
+        grant_reader(db, name, "pw")
         assert db.execute("SELECT to_regclass('articles') IS NOT NULL AS ok").fetchone() == {
             "ok": True
         }
@@ -171,3 +171,44 @@ def test_quoted_role_name(db: psycopg.Connection, database_url: str) -> None:
         with psycopg.connect(database_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
+def test_login_role_without_password_is_refused(
+    database_url: str,
+    role: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", database_url)
+    assert cli.main(["db", "grant-reader", role]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "without a password" in err and "--password-file" in err and "--no-login" in err
+    with connect(database_url) as conn:
+        assert conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is None
+
+
+def test_no_login_role_is_created_without_password(
+    database_url: str,
+    role: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", database_url)
+    assert cli.main(["db", "grant-reader", role, "--no-login"]) == 0
+    assert f"role {role}: created, without login" in capsys.readouterr().out
+    with connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT rolcanlogin, has_table_privilege(%s, 'articles', 'SELECT') AS sel "
+            "FROM pg_roles WHERE rolname = %s",
+            (role, role),
+        ).fetchone()
+        assert row == {"rolcanlogin": False, "sel": True}
+    with pytest.raises(psycopg.OperationalError):  # a role without login cannot connect
+        as_role(database_url, role)
+    password_file = tmp_path / "pw"
+    password_file.write_text("secret\n")
+    both = ["db", "grant-reader", role, "--nologin", "--password-file", str(password_file)]
+    assert cli.main(both) == 2
+    assert "exclude each other" in capsys.readouterr().err

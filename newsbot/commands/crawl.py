@@ -31,7 +31,12 @@ def add_crawl_options(parser: argparse.ArgumentParser, *, what: str) -> None:
     parser.add_argument("--sources", required=True, metavar="FILE", help="sources file (TOML)")
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"{what} (default: all)")
     parser.add_argument(
-        "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
+        "--log-level",
+        type=str.upper,
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        # unset: the global `newsbot --log-level` (default WARNING) stays in force
+        default=argparse.SUPPRESS,
+        help="log messages shown (default WARNING; progress and the summary always print)",
     )
     parser.add_argument("--log-file", metavar="FILE", help="write the crawl log to FILE")
     parser.add_argument(
@@ -141,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     report = run_crawl(
         args.sources,
         args.names,
-        log_level=args.log_level,
+        log_level=getattr(args, "log_level", "WARNING"),
         log_file=args.log_file,
         overrides=parse_overrides(args.set),
         wait=args.wait,

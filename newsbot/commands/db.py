@@ -16,14 +16,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     reader = actions.add_parser(
         "grant-reader",
         help="create/update a read-only LOGIN role for analysts",
-        description="Create ROLE (LOGIN) when missing and let it read, and only read, every "
-        "table and view, including ones later migrations add. Safe to run again.",
+        description="Create ROLE (LOGIN, with the password of --password-file; or NOLOGIN "
+        "with --no-login) when missing and let it read, and only read, every table and view, "
+        "including ones later migrations add. Safe to run again.",
     )
     reader.add_argument("role", metavar="ROLE", help="role name, e.g. analyst")
     reader.add_argument(
         "--password-file",
         metavar="FILE",
         help="set the role's password to the first line of FILE (sent hashed, never printed)",
+    )
+    reader.add_argument(
+        "--no-login",
+        "--nologin",
+        dest="no_login",
+        action="store_true",
+        help="a role without login (NOLOGIN), to be granted to login roles; without it a "
+        "new role needs --password-file",
     )
     reader.set_defaults(run=db_grant_reader)
 
@@ -46,14 +55,25 @@ def db_grant_reader(args: argparse.Namespace) -> int:
 
     from newsbot.errors import NewsbotError
     from newsbot.storage import connect, mask_url, resolve_database_url
-    from newsbot.storage.roles import grant_reader, read_password_file, validate_role_name
+    from newsbot.storage.roles import (
+        RoleError,
+        grant_reader,
+        read_password_file,
+        validate_role_name,
+    )
 
     role = validate_role_name(args.role)
+    no_login = getattr(args, "no_login", False)
+    if no_login and args.password_file:
+        raise RoleError(
+            "--no-login and --password-file exclude each other: a role without "
+            "login has no use for a password"
+        )
     password = read_password_file(args.password_file) if args.password_file else None
     url = resolve_database_url()
     with connect(url) as conn:
         try:
-            report = grant_reader(conn, role, password)
+            report = grant_reader(conn, role, password, login=not no_login)
         except psycopg.errors.InsufficientPrivilege as exc:
             reason = " ".join(str(exc).split())
             raise NewsbotError(
@@ -61,6 +81,8 @@ def db_grant_reader(args: argparse.Namespace) -> int:
                 "Run as a superuser, or as the database owner with CREATEROLE."
             ) from None
     state = "created" if report.created else "already existed"
+    if no_login:
+        state += ", without login"
     if report.password_set:
         state += ", password set"
     print(f"role {role}: {state}")

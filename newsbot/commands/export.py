@@ -74,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.out:
         raise ExportError("--format parquet needs --out FILE (Parquet cannot be streamed)")
     out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():
+        from newsbot.errors import FileProblem
+
+        raise FileProblem(
+            f"cannot write {out}: folder {out.parent} does not exist "
+            f"(create it with `mkdir -p {out.parent}` or choose another --out)"
+        )
     with connect(resolve_database_url()) as conn:
         try:
             count = export(conn, args.format, filter_from_args(args), out, stdout=sys.stdout)

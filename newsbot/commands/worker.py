@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         args.sources,
         args.names,
         until_idle=args.until_idle,
-        log_level=args.log_level,
+        log_level=getattr(args, "log_level", "WARNING"),
         log_file=args.log_file,
         overrides=parse_overrides(args.set),
         progress=args.progress,

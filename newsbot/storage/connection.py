@@ -13,6 +13,13 @@ from newsbot.errors import DatabaseUnavailable
 ENV_URL = "NEWSBOT_DATABASE_URL"
 _PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:)(?P<pw>[^@]*)@", re.I)
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)('[^']*'|\S+)", re.I)
+#: the URL `connect` last opened: names the database in one-line errors (newsbot.oneline)
+_last_url: str | None = None
+
+
+def last_database_url() -> str | None:
+    """The URL of the last connection `connect` opened in this process, if any."""
+    return _last_url
 
 
 def mask_url(url: str) -> str:
@@ -33,6 +40,8 @@ def resolve_database_url(explicit: str | None = None, *, announce: bool = True) 
 
 def connect(url: str, *, autocommit: bool = False, timeout: int = 10) -> psycopg.Connection:
     """Open a connection (dict rows); DatabaseUnavailable with a one-line reason on failure."""
+    global _last_url
+    _last_url = url
     try:
         return psycopg.connect(
             url,

@@ -72,8 +72,20 @@ def _one(conn: psycopg.Connection, query: sql.Composable | str, params: tuple = 
     return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
-def grant_reader(conn: psycopg.Connection, role: str, password: str | None = None) -> GrantReport:
+def current_role(conn: psycopg.Connection) -> str:
+    """The role this connection acts as (named in one-line permission errors)."""
+    return str(_one(conn, "SELECT current_user"))
+
+
+def grant_reader(
+    conn: psycopg.Connection, role: str, password: str | None = None, *, login: bool = True
+) -> GrantReport:
     """Create `role` (LOGIN) if missing and make it able to read, and only read, newsbot's data.
+
+    A new LOGIN role needs a `password` (RoleError otherwise: a login role without one is
+    either unusable or, where the server trusts local connections, open to anyone on the
+    machine); `login=False` creates (or makes) a NOLOGIN role instead, to be granted to
+    login roles (`GRANT reader TO alice`).
 
     Grants CONNECT on the current database, USAGE on schema public, SELECT on every table and
     view in it, and default privileges so tables and views created later (by the owner of
@@ -94,8 +106,18 @@ def grant_reader(conn: psycopg.Connection, role: str, password: str | None = Non
             raise RoleError(f"role {role!r} is the one running this command; choose another")
         if existing is not None and _field(existing, 0):
             raise RoleError(f"role {role!r} is a superuser: it cannot be made read-only")
+        if not login and password is not None:
+            raise RoleError("a role without login (--no-login) cannot have a password")
+        if existing is None and login and password is None:
+            raise RoleError(
+                f"role {role!r} does not exist and would be created able to log in without a "
+                "password: give --password-file FILE, or --no-login for a role without login "
+                "(grant it to login roles)"
+            )
         if existing is None:
-            report.created = _create_role(conn, ident)
+            report.created = _create_role(conn, ident, login=login)
+        elif not login and _field(existing, 1):
+            conn.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(ident))
         if password is not None:
             hashed = conn.pgconn.encrypt_password(password.encode("utf-8"), role.encode("utf-8"))
             conn.execute(
@@ -158,11 +180,12 @@ def _remaining_write_access(conn: psycopg.Connection, role: str) -> list[str]:
     return warnings
 
 
-def _create_role(conn: psycopg.Connection, ident: sql.Identifier) -> bool:
-    """CREATE ROLE … LOGIN; False when a concurrent run created it first."""
+def _create_role(conn: psycopg.Connection, ident: sql.Identifier, *, login: bool = True) -> bool:
+    """CREATE ROLE … LOGIN (or NOLOGIN); False when a concurrent run created it first."""
+    statement = "CREATE ROLE {} LOGIN" if login else "CREATE ROLE {} NOLOGIN"
     try:
         with conn.transaction():
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(ident))
+            conn.execute(sql.SQL(statement).format(ident))
     except psycopg.errors.DuplicateObject:
         return False
     return True

@@ -17,7 +17,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from newsbot.errors import NewsbotError
+from newsbot.errors import NewsbotError, NoSchema
 from newsbot.storage.export import ArticleFilter
 from newsbot.storage.migrate import pending
 
@@ -119,7 +119,7 @@ def search(
         raise NewsbotError("--limit must be at least 1")
     missing = pending(conn)
     if any(name.startswith("0005_") for name in missing):
-        raise NewsbotError(
+        raise NoSchema(
             "the database has no search index yet: run `newsbot db upgrade` first "
             "(pending migrations: " + ", ".join(missing) + ")"
         )
