@@ -10,6 +10,7 @@ still stores what was extracted. The next crawl fetches only what was not stored
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ import psycopg
 import pytest
 
 from tests.faults.test_database_faults import article_html, article_url
+from tests.support.redisserver import redis_available, redis_server
 
 pytestmark = pytest.mark.slow  # end-to-end crawls of several seconds each
 
@@ -269,3 +271,49 @@ def test_a_second_signal_stops_at_once_and_still_stores_what_was_extracted(
     # every article that came out of the stages is stored, none lost in the batcher
     assert counters["item_scraped_count"] == counters["newsbot/store/new"] == len(stored)
     assert len(stored) >= 5, output[-3000:]
+
+
+def test_a_worker_stopped_by_sigterm_exits_143_and_keeps_what_it_extracted(
+    db: psycopg.Connection, database_url: str, site: CountingSite, tmp_path: Path
+) -> None:
+    if why := redis_available():
+        pytest.skip(why)
+    sources = sources_file(tmp_path, site)
+    with redis_server() as redis_url:
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update(NEWSBOT_DATABASE_URL=database_url, NEWSBOT_REDIS_URL=redis_url)
+        enqueue = subprocess.run(
+            [sys.executable, "-m", "newsbot", "enqueue", "--sources", str(sources)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert enqueue.returncode == 0, enqueue.stderr[-3000:]
+        log = tmp_path / "worker.log"
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "newsbot", "worker", "--sources", str(sources)]
+                + ["--progress", "off", "--json", "-s", "NEWSBOT_STORE_BATCH_SIZE=10"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        _STARTED.append(proc)
+        time.sleep(max(0.0, site.first_article_at() + 2 - time.monotonic()))
+        assert proc.poll() is None, "the worker ended before the signal"
+        os.killpg(proc.pid, signal.SIGTERM)
+        sent = time.monotonic()
+        proc.wait(timeout=STOP_WITHIN + 30)
+        output = log.read_text()
+    assert proc.returncode == 143, output[-4000:]
+    assert time.monotonic() - sent < STOP_WITHIN
+    assert_clean_output(output)
+    assert "run interrupted by SIGTERM" in output
+    summary, _ = json.JSONDecoder().raw_decode(output[output.index('{\n  "worker"') :])
+    stored = urls_in(db, "articles")
+    assert stored and summary["sources"]["site"]["articles_new"] == len(stored)
