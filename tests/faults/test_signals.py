@@ -1,5 +1,6 @@
 """Signals mid-crawl: SIGTERM stops gracefully (run `interrupted`, what was extracted
-stored, exit 143; signals to the whole process group: test_stopping.py); SIGKILL loses at most what was in flight, and the next run fetches it again."""
+stored, exit 143; signals to the whole process group: test_stopping.py); SIGKILL loses
+at most what was in flight, and the next run fetches it again."""
 
 from __future__ import annotations
 
