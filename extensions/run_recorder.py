@@ -40,12 +40,15 @@ class RunRecorder:
         self.owns_run = self.run_id is None and not self.distributed
         #: the source's lock, held while this extension records the run itself
         self.locks: SourceLocks | None = None
+        #: this source's counters are recorded (at most once: spider_closed or stopping_now)
+        self.recorded = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
         recorder = cls(crawler)
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(recorder.stopping_now, signal=newsbot_signals.stopping_now)
         return recorder
 
     def spider_opened(self, spider: Any) -> None:
@@ -83,6 +86,9 @@ class RunRecorder:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Record this source's counters (and finish the run if this extension started it)."""
+        if self.recorded:
+            return  # already recorded when the crawl was stopped at once (stopping_now)
+        self.recorded = True
         try:
             if self.run_id is None or self.distributed:
                 return
@@ -97,6 +103,16 @@ class RunRecorder:
         finally:
             if self.locks is not None:
                 self.locks.close()  # after the run's end is recorded
+
+    def stopping_now(self, reason: str) -> None:
+        """Stopped at once (a second signal): spider_closed will not come, so the source's
+        counters (what the store wrote by now) are recorded here, with `reason`."""
+        spider = self.crawler.spider
+        if spider is None or self.recorded:
+            return
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("finish_reason", reason)
+        self.spider_closed(spider, reason)
 
     def _record(self, source: str, counters: dict[str, Any], reason: str) -> None:
         try:

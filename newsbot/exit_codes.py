@@ -18,5 +18,12 @@ EXIT_NO_SCHEMA = 6
 EXIT_FILE = 7
 #: an unexpected error (a bug): one line, the traceback with `newsbot --debug`
 EXIT_INTERNAL = 8
-#: stopped by Ctrl-C (SIGINT)
+#: stopped by Ctrl-C (SIGINT): what was extracted is stored, the run recorded `interrupted`
 EXIT_INTERRUPTED = 130
+#: stopped by SIGTERM (`kill`, `systemctl stop`): as for SIGINT (it was 130 before)
+EXIT_TERMINATED = 143
+
+
+def stopped_exit_code(signum: int | None) -> int:
+    """The exit code of a crawl stopped by the signal `signum` (2: SIGINT, 15: SIGTERM)."""
+    return EXIT_TERMINATED if signum == 15 else EXIT_INTERRUPTED

@@ -13,3 +13,12 @@ run_started = object()
 #: store what waits now: sent by a distributed worker before it says it is idle.
 #: Receivers return True while a write is still under way.
 store_flush = object()
+
+#: stop this crawl (the first SIGINT/SIGTERM, newsbot.run.runner): ``reason`` (str). The
+#: spider drops what waits in the downloader; the engine is then closed as usual.
+stop_requested = object()
+
+#: the crawl stops now, before its spider could close (a second signal): ``reason``
+#: (str). Sent after the store has written what waited; the run recorder records the
+#: source's counters, since spider_closed will not come.
+stopping_now = object()

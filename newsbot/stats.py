@@ -58,6 +58,9 @@ STORE_RESPOOLED = "newsbot/store/respooled"
 STORE_RECONNECTS = "newsbot/store/reconnects"
 STORE_BATCHES = "newsbot/store/batches"
 
+# stopping (a limit or a signal): requests dropped before they were fetched
+STOP_UNFETCHED = "newsbot/stop/unfetched"
+
 
 def dropped(reason: str) -> str:
     """A page dropped for `reason` (a page type, a stage's error, a size limit)."""

@@ -29,6 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from newsbot import settings as defaults
+from newsbot import signals as newsbot_signals
 from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
@@ -106,6 +107,10 @@ class NewsSpider(scrapy.Spider):
         if delay is not None and not crawler.settings.frozen:
             crawler.settings.set("DOWNLOAD_DELAY", delay, priority="spider")
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.stop_requested, signal=newsbot_signals.stop_requested)
+        crawler.signals.connect(
+            spider.request_reached_downloader, signal=signals.request_reached_downloader
+        )
         return spider
 
     def request_dropped(self, request: scrapy.Request, **_: Any) -> None:
@@ -182,11 +187,41 @@ class NewsSpider(scrapy.Spider):
             return
         self._stopped = reason
         self.logger.info("source %s: stopping, %s reached", self.source.name, reason)
+        self._drop_queued()
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+
+    def stop_requested(self, reason: str) -> None:
+        """The crawl is being stopped (a signal, newsbot.run.runner): fetch nothing more.
+
+        The engine schedules nothing new once it closes the spider, but requests already
+        handed to the downloader would each wait their turn (download_delay) and be
+        fetched: they are dropped, now and as they reach the downloader. Downloads under
+        way finish and their pages go through every stage; the next crawl fetches the
+        dropped ones (they were never fetched, so nothing of theirs is stored).
+        """
+        self._stopped = self._stopped or reason
+        if self.distributed:
+            return  # its requests came from the shared frontier: dropped, they would be lost
+        self._drop_queued()
+
+    def request_reached_downloader(self, request: scrapy.Request, **_: Any) -> None:
+        """Once stopped, a request that was still in the middlewares is dropped too (it
+        enters its slot's queue right after this signal)."""
+        if self._stopped and not self.distributed:
+            from twisted.internet import reactor
+
+            reactor.callLater(0, self._drop_queued)  # type: ignore[attr-defined]
+
+    def _drop_queued(self) -> None:
+        """Drop the requests waiting in the downloader for their turn (not fetched)."""
+        engine = self.crawler.engine
+        if engine is None or engine.spider is not self:
+            return
         for slot in engine.downloader.slots.values():
             while slot.queue:
                 _request, waiting = slot.queue.popleft()
-                waiting.errback(Failure(IgnoreRequest(f"source stopped: {reason}")))
-        deferred_from_coro(engine.close_spider_async(reason=reason))
+                self._inc(stat_keys.STOP_UNFETCHED)
+                waiting.errback(Failure(IgnoreRequest(f"source stopped: {self._stopped}")))
 
     def _listing_meta(self) -> dict[str, Any]:
         """render_js = "all" renders listing pages too; true renders article pages only."""
@@ -225,6 +260,8 @@ class NewsSpider(scrapy.Spider):
 
     def optional_failed(self, failure: Failure) -> None:
         """robots.txt and autodiscovered feeds: their absence is normal."""
+        if self._stopped and failure.check(IgnoreRequest):
+            return  # dropped unfetched: the source was stopped
         self._inc(stat_keys.DISCOVERY_OPTIONAL_FAILED)
 
     def _entry_ok(self, response: Response) -> None:

@@ -8,9 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from newsbot import stats as stat_keys
-from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
 from newsbot.errors import NewsbotError
-from newsbot.exit_codes import EXIT_LOCKED
+from newsbot.exit_codes import EXIT_LOCKED, stopped_exit_code
 
 if TYPE_CHECKING:
     from newsbot.run.runner import CrawlReport, SourceReport
@@ -138,6 +138,17 @@ def summary_line(name: str, row: dict[str, Any]) -> str:
     return line
 
 
+def interrupted_message(signum: int | None) -> str:
+    """The summary's line for a crawl stopped by a signal (crawl and worker alike)."""
+    import signal
+
+    by = f" by {signal.Signals(signum).name}" if signum else ""
+    return (
+        f"run interrupted{by}: what was fetched before the stop is stored; "
+        "the next crawl fetches the rest"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
     from newsbot.run.runner import run_crawl
@@ -163,16 +174,21 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(report)
     for name, row in summary["sources"].items():
         print(summary_line(name, row), file=sys.stderr)
+    interrupted = report.stopped_by is not None or any(
+        source.finish_reason == "shutdown" for source in report.sources
+    )
     for source in report.failed:
         print(f"newsbot: source {source.name} failed: {source.failure}", file=sys.stderr)
+    if interrupted:
+        print(f"newsbot: {interrupted_message(report.stopped_by)}", file=sys.stderr)
     if report.skipped:
         from newsbot.run.runner import locked_message
 
         print(f"newsbot: {locked_message(report.skipped, waited=args.wait)}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
-    if any(source.finish_reason == "shutdown" for source in report.sources):
-        return EXIT_INTERRUPTED  # SIGTERM/SIGINT: what was extracted is stored, run recorded
+    if interrupted:  # SIGINT/SIGTERM: what was extracted is stored, the run recorded
+        return stopped_exit_code(report.stopped_by)
     if report.failed:
         return EXIT_SOURCE_FAILED
     return EXIT_LOCKED if report.skipped else EXIT_OK

@@ -7,14 +7,16 @@ import json
 import sys
 from typing import Any
 
-from newsbot.commands import EXIT_INTERRUPTED, EXIT_OK
+from newsbot.commands import EXIT_OK
 from newsbot.commands.crawl import (
     add_crawl_options,
+    interrupted_message,
     parse_overrides,
     seconds_arg,
     source_row,
     summary_line,
 )
+from newsbot.exit_codes import stopped_exit_code
 
 
 def _idle_seconds(text: str) -> float:
@@ -66,4 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(summary_line(name, row), file=sys.stderr)
     if args.json:
         print(json.dumps(summary, indent=2))
-    return EXIT_INTERRUPTED if report.interrupted else EXIT_OK
+    if report.interrupted:
+        print(f"newsbot: {interrupted_message(report.stopped_by)}", file=sys.stderr)
+        return stopped_exit_code(report.stopped_by)
+    return EXIT_OK

@@ -14,6 +14,14 @@ import sys
 _PR_SET_PDEATHSIG = 1
 
 
+def ignore_stop_signals() -> None:
+    """Ignore SIGINT and SIGTERM: a helper process is stopped by its parent, not by the
+    terminal's Ctrl-C or a `kill` sent to the whole process group (which would break the
+    pool under the parent while it finishes the pages in flight)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return

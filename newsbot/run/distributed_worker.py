@@ -37,7 +37,13 @@ from newsbot.run.frontier.components import distributed_settings
 from newsbot.run.frontier.setup import open_shared
 from newsbot.run.locks import SourceLocks
 from newsbot.run.progress import Progress
-from newsbot.run.runner import SourceReport, apply_source_settings, crawl_settings, run_to_end
+from newsbot.run.runner import (
+    SourceReport,
+    StopOnSignals,
+    apply_source_settings,
+    crawl_settings,
+    run_to_end,
+)
 from newsbot.storage import connect
 from newsbot.storage.runs import add_counters, finish_run
 
@@ -55,6 +61,8 @@ class WorkerReport:
     rounds: list[int]
     sources: list[SourceReport] = field(default_factory=list)
     interrupted: bool = False
+    #: the signal that stopped the worker (SIGINT, SIGTERM), or None
+    stopped_by: int | None = None
 
 
 def run_worker(
@@ -124,13 +132,16 @@ def run_worker(
     from twisted.internet import reactor
 
     reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
+    stopper = StopOnSignals(process, crawlers)
     try:
-        reports, interrupted = run_to_end(process, crawlers)
+        reports, interrupted = run_to_end(process, crawlers, stopper)
     finally:
         display.stop()
         coordinator.finish()
         locks.close()
-    return WorkerReport(front.worker_id, coordinator.rounds, reports, interrupted)
+    return WorkerReport(
+        front.worker_id, coordinator.rounds, reports, interrupted, stopped_by=stopper.signum
+    )
 
 
 class Coordinator:

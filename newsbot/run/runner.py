@@ -6,8 +6,11 @@ works too, and then the store pipeline records a run of its own.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import signal
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.errors import SourceLocked
@@ -57,7 +61,8 @@ class SourceReport:
     @property
     def failure(self) -> str | None:
         """Why this source counts as failed, or None when it did its job."""
-        if self.finish_reason not in FINISHED_REASONS:
+        # stopped by a signal (`shutdown`) is not a failure: the run says `interrupted`
+        if self.finish_reason not in FINISHED_REASONS | {"shutdown"}:
             return f"crawl ended early ({self.finish_reason})"
         ok, failed = (
             self.count(stat_keys.ENTRY_POINTS_OK),
@@ -77,6 +82,8 @@ class CrawlReport:
     sources: list[SourceReport]
     #: sources not crawled because another crawl held their lock: name → who holds it
     skipped: dict[str, str] = field(default_factory=dict)
+    #: the signal that stopped the crawl (SIGINT, SIGTERM), or None
+    stopped_by: int | None = None
 
     @property
     def failed(self) -> list[SourceReport]:
@@ -98,22 +105,119 @@ def tune_gc() -> None:
     gc.set_threshold(10_000, 20, 20)
 
 
+#: after a second signal, how long the store may take to write what waits (seconds)
+STOP_NOW_FLUSH_SECONDS = 10.0
+
+
+class StopOnSignals:
+    """SIGINT and SIGTERM for a crawler process, instead of Scrapy's own handlers.
+
+    The first signal stops gracefully: every source stops scheduling, drops the requests
+    waiting in the downloader (newsbot.signals.stop_requested), and its spider is closed
+    as usual: downloads under way finish, their pages go through every stage, the store
+    writes everything, the run recorder records the source (finish reason `shutdown`).
+    A second signal stops at once: the store writes what it holds (articles already
+    extracted), the run recorder records the counters so far
+    (newsbot.signals.stopping_now) and the reactor stops; pages still being fetched or
+    extracted are not stored (the next crawl fetches them). `signum` is the first signal.
+
+    Python runs a signal handler between two bytecodes of the reactor thread: it only
+    notes the signal and hands the work to the reactor (logging there is not safe).
+    """
+
+    def __init__(self, process: CrawlerProcess, crawlers: dict[str, Crawler]) -> None:
+        self.process = process
+        self.crawlers = crawlers
+        self.signum: int | None = None
+        self.received = 0
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self._handler)
+        signal.signal(signal.SIGTERM, self._handler)
+
+    def _handler(self, signum: int, _frame: Any) -> None:
+        from twisted.internet import reactor
+
+        self.received += 1
+        if self.received == 1:
+            self.signum = signum
+            reactor.callFromThread(self._graceful, signum)  # type: ignore[attr-defined]
+        elif self.received == 2:
+            reactor.callFromThread(self._now, signum)  # type: ignore[attr-defined]
+
+    def _graceful(self, signum: int) -> None:
+        logger.warning(
+            "received %s: stopping; the pages being fetched are finished and stored "
+            "(send it again to stop at once)",
+            signal.Signals(signum).name,
+        )
+        for crawler in self.crawlers.values():
+            crawler.signals.send_catch_log(newsbot_signals.stop_requested, reason="shutdown")
+        self.process.stop()  # closes each spider (reason `shutdown`); the reactor then stops
+
+    def _now(self, signum: int) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.task import LoopingCall
+
+        logger.warning(
+            "received %s again: stopping now; storing what was extracted",
+            signal.Signals(signum).name,
+        )
+        open_crawlers = [c for c in self.crawlers.values() if c.spider is not None]
+        for crawler in open_crawlers:
+            crawler.signals.send_catch_log(newsbot_signals.stop_requested, reason="shutdown")
+        deadline = time.monotonic() + STOP_NOW_FLUSH_SECONDS
+
+        def flushed() -> None:
+            writing = [
+                any(
+                    answer is True
+                    for _, answer in crawler.signals.send_catch_log(newsbot_signals.store_flush)
+                )
+                for crawler in open_crawlers
+            ]
+            if any(writing) and time.monotonic() < deadline:
+                return
+            if any(writing):
+                logger.error("stopping with articles still being written")
+            loop.stop()
+            for crawler in open_crawlers:
+                if crawler.engine is not None and crawler.engine.spider is not None:
+                    crawler.signals.send_catch_log(newsbot_signals.stopping_now, reason="shutdown")
+            with contextlib.suppress(RuntimeError):
+                reactor.stop()  # type: ignore[attr-defined]
+
+        loop = LoopingCall(flushed)
+        loop.start(0.1, now=True)
+
+
 def run_to_end(
-    process: CrawlerProcess, crawlers: dict[str, Crawler]
+    process: CrawlerProcess, crawlers: dict[str, Crawler], stopper: StopOnSignals | None = None
 ) -> tuple[list[SourceReport], bool]:
     """Run the process's crawls until they end: each source's report, and whether the
-    crawl was interrupted (Ctrl-C, or a shutdown signal that closed a source)."""
+    crawl was interrupted (SIGINT or SIGTERM, see StopOnSignals: `stopper.signum` says
+    which; or a shutdown that closed a source)."""
     tune_gc()
+    stopper = stopper or StopOnSignals(process, crawlers)
     interrupted = False
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stopper.install()
     try:
-        process.start()
+        process.start(install_signal_handlers=False)
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     reports = [
         SourceReport(name, dict(crawler.stats.get_stats()) if crawler.stats else {})
         for name, crawler in crawlers.items()
     ]
-    return reports, interrupted or any(r.finish_reason == "shutdown" for r in reports)
+    return reports, (
+        interrupted
+        or stopper.signum is not None
+        or any(r.finish_reason == "shutdown" for r in reports)
+    )
 
 
 def locked_message(skipped: dict[str, str], *, waited: float = 0.0) -> str:
@@ -238,13 +342,16 @@ def _crawl_locked(
         process.crawl(crawler, sources=str(sources_file), source=source.name)
         crawlers[source.name] = crawler
     progress.attach(crawlers)
+    stopper = StopOnSignals(process, crawlers)
     try:
-        reports, interrupted = run_to_end(process, crawlers)
+        reports, interrupted = run_to_end(process, crawlers, stopper)
     finally:
         progress.stop()
-    report = CrawlReport(run_id, database_url, reports)
+    report = CrawlReport(run_id, database_url, reports, stopped_by=stopper.signum)
     status = "interrupted" if interrupted else ("failed" if report.failed else "finished")
     reason = "; ".join(f"{s.name}: {s.failure}" for s in report.failed) or "finished"
+    if stopper.signum is not None:
+        reason = f"interrupted by {signal.Signals(stopper.signum).name}"
     with connect(database_url) as conn:
         finish_run(conn, run_id, status, reason)
     return report

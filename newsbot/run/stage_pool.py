@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from newsbot.items import Article
-from newsbot.run.deathsig import die_with_parent
+from newsbot.run.deathsig import die_with_parent, ignore_stop_signals
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0
@@ -28,8 +28,14 @@ def default_workers() -> int:
 
 
 def _warm() -> None:
-    """Import the extraction code once per worker, before the first page arrives."""
+    """Import the extraction code once per worker, before the first page arrives.
+
+    A worker ignores SIGINT and SIGTERM (its fork server already does, see
+    newsbot.run.forkserver_init): the crawler shuts the pool down once the pages in
+    flight are through (`shutdown`, at exit).
+    """
     die_with_parent()
+    ignore_stop_signals()
     import newsbot.stages  # noqa: F401
 
 
@@ -43,8 +49,9 @@ def pool(workers: int) -> Executor | None:
             _pool.shutdown(wait=False, cancel_futures=True)
         # forkserver: never fork a process that runs a reactor and threads
         context = multiprocessing.get_context("forkserver")
-        # the fork server itself must also end with the crawler (see _die_with_parent)
-        context.set_forkserver_preload(["newsbot.run.deathsig"])
+        # the fork server itself must also end with the crawler, and ignore the
+        # terminal's signals (see newsbot.run.forkserver_init)
+        context.set_forkserver_preload(["newsbot.run.forkserver_init"])
         _pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
         _size = workers
         # start every worker now, not at the first pages: their imports then overlap the
