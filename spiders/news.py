@@ -60,6 +60,14 @@ def _looks_binary(text: str, sample: int = 2048) -> bool:
     return len(_NOISE.findall(head)) > len(head) * 0.1
 
 
+def robots_warning(url: str) -> str:
+    """What to tell the operator about a feed, sitemap or start page robots.txt disallows."""
+    return (
+        f"robots.txt of {urlsplit(url).netloc} disallows {url}: use the site's feed or "
+        "sitemap, or remove the URL from the sources file"
+    )
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -197,6 +205,8 @@ class NewsSpider(scrapy.Spider):
     def entry_failed(self, failure: Failure) -> None:
         if self._stopped and failure.check(IgnoreRequest):
             return  # dropped unfetched: the source reached a limit
+        if self._robots_refused(failure):
+            return
         request = failure.request  # type: ignore[attr-defined]
         self._inc(stat_keys.ENTRY_POINTS_FAILED)
         self.logger.error(
@@ -208,7 +218,28 @@ class NewsSpider(scrapy.Spider):
 
     def optional_failed(self, failure: Failure) -> None:
         """robots.txt and autodiscovered feeds: their absence is normal."""
+        if self._robots_refused(failure):
+            return
         self._inc(stat_keys.DISCOVERY_OPTIONAL_FAILED)
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """A sitemap an index names: a robots.txt refusal is worth a warning; anything
+        else is Scrapy's to log, as for a request without an errback."""
+        if not self._robots_refused(failure):
+            return failure  # type: ignore[return-value]
+
+    def _robots_refused(self, failure: Failure) -> bool:
+        """A feed, sitemap or start page the site's robots.txt disallows: a warning with
+        the fix (counted in ROBOTS_REFUSED, named in the run's summary), not an error."""
+        if not failure.check(IgnoreRequest) or "robots.txt" not in failure.getErrorMessage():
+            return False
+        url = failure.request.url  # type: ignore[attr-defined]
+        self._inc(stat_keys.ROBOTS_REFUSED)
+        if self.crawler.stats is not None:
+            refused = self.crawler.stats.get_value(stat_keys.ROBOTS_REFUSED_URLS) or []
+            self.crawler.stats.set_value(stat_keys.ROBOTS_REFUSED_URLS, [*refused, url])
+        self.logger.warning("source %s: %s", self.source.name, robots_warning(url))
+        return True
 
     def _entry_ok(self, response: Response) -> None:
         if response.meta.get("entry_point"):
@@ -282,6 +313,7 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 response.urljoin(child),
                 callback=self.parse_feed,
+                errback=self.discovery_failed,
                 meta={"newsbot_kind": DISCOVERY},
                 priority=10,
             )
@@ -412,6 +444,8 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # skipped on purpose: already stored, or forbidden by robots.txt
         self._inc(stat_keys.ARTICLES_FETCH_FAILED)
+        if not failure.check(HttpError):
+            self._inc(stat_keys.DOWNLOAD_ERRORS)  # no answer at all, after the retries
         self.logger.warning(
             "source %s: cannot fetch %s: %s",
             self.source.name,
