@@ -14,6 +14,8 @@ PREFIX = "newsbot/"
 
 # articles fetched and followed
 ARTICLES_FETCHED = "newsbot/articles/fetched"
+#: distinct article URLs discovery found (fetched, skipped as stored, or failed)
+ARTICLES_FOUND = "newsbot/articles/found"
 ARTICLES_FETCH_FAILED = "newsbot/articles/fetch_failed"
 ARTICLES_REDIRECT_TO_SEEN = "newsbot/articles/redirect_to_seen"
 ENTRY_POINTS_OK = "newsbot/entry_points/ok"

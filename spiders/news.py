@@ -68,6 +68,90 @@ def robots_warning(url: str) -> str:
     )
 
 
+# -- what a source yields: the decisions `newsbot sources check` shares with the crawl ----
+
+
+def reads_robots_sitemaps(source: Source) -> bool:
+    """A source given only listing pages: the sitemaps its robots.txt names are read."""
+    return not source.sitemaps and not source.feeds
+
+
+def too_old(source: Source, hints: Hints) -> bool:
+    """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
+    if not source.max_age_days:
+        return False
+    now = datetime.now(UTC)
+    raw = hints.published or hints.modified
+    parsed = parse_date(raw, fetched_at=now, timezone=source.timezone) if raw else None
+    return parsed is not None and parsed.utc < now - timedelta(days=source.max_age_days)
+
+
+def entry_skipped(source: Source, url: str, hints: Hints) -> str | None:
+    """Why an article a feed or sitemap lists is not fetched (its stats key), or None."""
+    if source.matches_article(url) is False:
+        return stat_keys.DISCOVERY_SKIPPED_BY_PATTERN
+    if too_old(source, hints):
+        return stat_keys.SKIPPED_TOO_OLD
+    return None
+
+
+def is_article(source: Source, url: str) -> bool:
+    matched = source.matches_article(url)
+    return looks_like_article(url) if matched is None else matched
+
+
+def is_listing(source: Source, url: str, is_next: bool) -> bool:
+    matched = source.matches_follow(url)
+    if matched is not None:
+        return matched
+    return is_next or any(marker in url for marker in _PAGINATION)
+
+
+def listing_targets(
+    source: Source, response: TextResponse, depth: int, links: LinkExtractor
+) -> tuple[list[str], list[str]]:
+    """A listing page's article links, and the listing pages it leads to within max_depth."""
+    next_links = set(
+        response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
+    )
+    next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
+    articles: list[str] = []
+    listings: list[str] = []
+    for link in links.extract_links(response):
+        url = link.url
+        if not same_site(url, source.hosts):
+            continue
+        if is_article(source, url):
+            articles.append(url)
+        elif depth < source.max_depth and is_listing(source, url, normalize_url(url) in next_urls):
+            listings.append(url)
+    for url in next_urls:
+        if depth < source.max_depth and same_site(url, source.hosts):
+            listings.append(url)
+    return articles, listings
+
+
+def autodiscovered_feeds(source: Source, response: TextResponse) -> list[str]:
+    """`<link rel=alternate type=application/rss+xml>` of a listing page, when the source
+    names no feeds: a site's own list of its articles."""
+    if source.feeds:
+        return []
+    found = []
+    for link in response.css('link[rel~="alternate"]'):
+        kind = (link.attrib.get("type") or "").lower()
+        href = link.attrib.get("href")
+        if not href or kind not in _FEED_TYPES or "comments" in href.lower():
+            continue
+        url = normalize_url(response.urljoin(href))
+        if same_site(url, source.hosts):
+            found.append(url)
+    return found
+
+
+def link_extractor() -> LinkExtractor:
+    return LinkExtractor(unique=True, deny_extensions=None)
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -81,11 +165,13 @@ class NewsSpider(scrapy.Spider):
         self.sources_file = sources
         if self.source.download_delay is not None:
             self.download_delay = self.source.download_delay  # read by Scrapy's downloader
-        self._links = LinkExtractor(unique=True, deny_extensions=None)
+        self._links = link_extractor()
         #: what every discovery path said about each pending article URL; one URL found
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
         self._hints: dict[str, Hints] = {}
         self._article_pages = 0
+        #: every article URL discovery found (what `newsbot sources check` previews)
+        self._articles_found: set[str] = set()
         #: the limit that stopped this source, once one has
         self._stopped: str | None = None
         self._feeds_seen: set[str] = set()
@@ -139,7 +225,7 @@ class NewsSpider(scrapy.Spider):
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
         for url in self.source.sitemaps:
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
-        if not self.source.sitemaps and not self.source.feeds:
+        if reads_robots_sitemaps(self.source):
             # a source given only listing pages: its robots.txt may name sitemaps
             for base in {
                 f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.source.start_urls
@@ -319,22 +405,11 @@ class NewsSpider(scrapy.Spider):
             )
         for entry in found.entries:
             url = response.urljoin(entry.url)
-            if self.source.matches_article(url) is False:
-                self._inc(stat_keys.DISCOVERY_SKIPPED_BY_PATTERN)
-                continue
-            if self._too_old(entry.hints):
-                self._inc(stat_keys.SKIPPED_TOO_OLD)
+            skipped = entry_skipped(self.source, url, entry.hints)
+            if skipped:
+                self._inc(skipped)
                 continue
             yield self._article_request(url, entry.hints)
-
-    def _too_old(self, hints: Hints) -> bool:
-        """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
-        if not self.source.max_age_days:
-            return False
-        now = datetime.now(UTC)
-        raw = hints.published or hints.modified
-        parsed = parse_date(raw, fetched_at=now, timezone=self.source.timezone) if raw else None
-        return parsed is not None and parsed.utc < now - timedelta(days=self.source.max_age_days)
 
     # -- listing pages ---------------------------------------------------------------
 
@@ -343,23 +418,11 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         yield from self._autodiscovered_feeds(response)
-        next_links = set(
-            response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
-        )
-        next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
-        for link in self._links.extract_links(response):
-            url = link.url
-            if not same_site(url, self.source.hosts):
-                continue
-            if self._is_article(url):
-                yield self._article_request(url, Hints(via="link", found_on=response.url))
-            elif depth < self.source.max_depth and self._is_listing(
-                url, normalize_url(url) in next_urls
-            ):
-                yield self._listing_request(url, depth + 1)
-        for url in next_urls:
-            if depth < self.source.max_depth and same_site(url, self.source.hosts):
-                yield self._listing_request(url, depth + 1)
+        articles, listings = listing_targets(self.source, response, depth, self._links)
+        for url in articles:
+            yield self._article_request(url, Hints(via="link", found_on=response.url))
+        for url in listings:
+            yield self._listing_request(url, depth + 1)
 
     def _listing_request(self, url: str, depth: int) -> scrapy.Request:
         return scrapy.Request(
@@ -372,15 +435,8 @@ class NewsSpider(scrapy.Spider):
 
     def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
         """`<link rel=alternate type=application/rss+xml>`: a site's own list of its articles."""
-        if self.source.feeds:
-            return
-        for link in response.css('link[rel~="alternate"]'):
-            kind = (link.attrib.get("type") or "").lower()
-            href = link.attrib.get("href")
-            if not href or kind not in _FEED_TYPES or "comments" in href.lower():
-                continue
-            url = normalize_url(response.urljoin(href))
-            if url in self._feeds_seen or not same_site(url, self.source.hosts):
+        for url in autodiscovered_feeds(self.source, response):
+            if url in self._feeds_seen:
                 continue
             self._feeds_seen.add(url)
             self._inc(stat_keys.DISCOVERY_AUTODISCOVERED_FEEDS)
@@ -392,20 +448,13 @@ class NewsSpider(scrapy.Spider):
                 priority=10,
             )
 
-    def _is_article(self, url: str) -> bool:
-        matched = self.source.matches_article(url)
-        return looks_like_article(url) if matched is None else matched
-
-    def _is_listing(self, url: str, is_next: bool) -> bool:
-        matched = self.source.matches_follow(url)
-        if matched is not None:
-            return matched
-        return is_next or any(marker in url for marker in _PAGINATION)
-
     # -- article pages ---------------------------------------------------------------
 
     def _article_request(self, url: str, hints: Hints) -> scrapy.Request:
         url = normalize_url(url)
+        if url not in self._articles_found:
+            self._articles_found.add(url)
+            self._inc(stat_keys.ARTICLES_FOUND)
         known = self._hints.get(url)
         merged = merge_hints(known, hints) if known else hints
         if self.distributed:
