@@ -132,7 +132,7 @@ def test_runs_shows_a_failed_source(
     lines = text.stdout.splitlines()
     assert lines[0].split()[:3] == ["RUN", "STARTED", "(UTC)"]
     assert len(lines) == 2
-    assert lines[1].startswith(f"{run['id']} ") and "  failed  down " in lines[1]
+    assert lines[1].split()[0] == str(run["id"]) and "  failed  down " in lines[1]
     assert lines[1].endswith(" 1  none of its 1 entry points could be fetched")
     assert run["sources"]["down"]["errors"] == 1  # its one entry point, refused
     assert run["sources"]["wire"]["errors"] == 0  # the other source's error is not its own
