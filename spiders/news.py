@@ -308,11 +308,15 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(stat_keys.DISCOVERY_OPTIONAL_FAILED)
 
-    def discovery_failed(self, failure: Failure) -> None:
+    def discovery_failed(self, failure: Failure) -> Failure | None:
         """A sitemap an index names: a robots.txt refusal is worth a warning; anything
-        else is Scrapy's to log, as for a request without an errback."""
-        if not self._robots_refused(failure):
-            return failure  # type: ignore[return-value]
+        else is Scrapy's to log, as for a request without an errback (a download that
+        failed after the retries is one of the source's errors)."""
+        if self._robots_refused(failure):
+            return None
+        if not failure.check(IgnoreRequest, HttpError):
+            self._inc(stat_keys.DOWNLOAD_ERRORS)
+        return failure
 
     def _robots_refused(self, failure: Failure) -> bool:
         """A feed, sitemap or start page the site's robots.txt disallows: a warning with
