@@ -49,6 +49,7 @@ class RunRecorder:
         crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(recorder.stopping_now, signal=newsbot_signals.stopping_now)
+        crawler.signals.connect(recorder.item_error, signal=signals.item_error)
         return recorder
 
     def spider_opened(self, spider: Any) -> None:
@@ -83,6 +84,11 @@ class RunRecorder:
             self.run_id = start_run(conn, [source])
             conn.commit()
         self.crawler.signals.send_catch_log(newsbot_signals.run_started, run_id=self.run_id)
+
+    def item_error(self, *_: Any, **__: Any) -> None:
+        """An item pipeline raised on one of this source's items: one of its errors."""
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(stat_keys.ITEM_ERRORS)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Record this source's counters (and finish the run if this extension started it)."""

@@ -14,10 +14,16 @@ PREFIX = "newsbot/"
 
 # articles fetched and followed
 ARTICLES_FETCHED = "newsbot/articles/fetched"
+#: distinct article URLs discovery found (fetched, skipped as stored, or failed)
+ARTICLES_FOUND = "newsbot/articles/found"
 ARTICLES_FETCH_FAILED = "newsbot/articles/fetch_failed"
 ARTICLES_REDIRECT_TO_SEEN = "newsbot/articles/redirect_to_seen"
 ENTRY_POINTS_OK = "newsbot/entry_points/ok"
 ENTRY_POINTS_FAILED = "newsbot/entry_points/failed"
+#: feeds, sitemaps and start pages the site's robots.txt disallows (a warning, not an error)
+ROBOTS_REFUSED = "newsbot/robots/refused"
+#: the URLs behind ROBOTS_REFUSED, for the run's summary (a list: not kept in crawl_runs)
+ROBOTS_REFUSED_URLS = "newsbot/robots/refused_urls"
 
 # discovery (feeds, sitemaps, listing pages)
 DISCOVERY_NOT_MODIFIED = "newsbot/discovery/not_modified"
@@ -60,6 +66,49 @@ STORE_BATCHES = "newsbot/store/batches"
 
 # stopping (a limit or a signal): requests dropped before they were fetched
 STOP_UNFETCHED = "newsbot/stop/unfetched"
+# errors of one source, each counted by the component that met it on this source's own
+# requests and items (never the process's ERROR log count, which every crawler of a
+# run shares: one source's fault would show on all of them)
+#: a stage raised something other than a rejection (a bug, a page it cannot handle)
+STAGE_ERRORS = "newsbot/errors/stage"
+#: an item pipeline raised (Scrapy's item_error signal)
+ITEM_ERRORS = "newsbot/errors/item"
+#: an article that could not be downloaded at all (no HTTP response, after the retries);
+#: an article answered with an HTTP error is newsbot/articles/fetch_failed only (a warning)
+DOWNLOAD_ERRORS = "newsbot/errors/download"
+#: a spider callback raised (counted by Scrapy itself)
+SPIDER_EXCEPTIONS = "spider_exceptions/count"
+#: the sum of ERROR_KEYS, as crawl_runs keeps it
+ERRORS = "newsbot/errors"
+ERROR_KEYS = (
+    ENTRY_POINTS_FAILED,
+    DOWNLOAD_ERRORS,
+    STORE_FAILED,
+    STAGE_ERRORS,
+    ITEM_ERRORS,
+    SPIDER_EXCEPTIONS,
+)
+
+
+def _number(stats: Mapping[str, Any], key: str) -> int:
+    value = stats.get(key, 0)
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def error_count(stats: Mapping[str, Any]) -> int:
+    """One source's errors: entry points that could not be fetched, articles that could
+    not be downloaded (after the retries) or stored, stage, pipeline and spider errors.
+    A refusal by robots.txt is not one (ROBOTS_REFUSED, a warning), nor an article page
+    that answers with an HTTP error (ARTICLES_FETCH_FAILED, a warning)."""
+    return sum(_number(stats, key) for key in ERROR_KEYS)
+
+
+def recorded_errors(counters: Mapping[str, Any]) -> int:
+    """The errors a crawl_runs row recorded for a source; rows written before ERRORS
+    existed only have the process's ERROR log count."""
+    if ERRORS in counters:
+        return _number(counters, ERRORS)
+    return _number(counters, "log_count/ERROR")
 
 
 def dropped(reason: str) -> str:
@@ -91,14 +140,18 @@ _RUN_COUNTERS = (
     "log_count/WARNING",
     "retry/count",
     "robotstxt/forbidden",
+    SPIDER_EXCEPTIONS,
 )
 
 
 def run_counters(stats: Mapping[str, Any]) -> dict[str, Any]:
-    """The stats of one source that its crawl_runs row keeps (numbers only)."""
-    return {
+    """The stats of one source that its crawl_runs row keeps (numbers only), with its
+    error count (ERRORS)."""
+    counters = {
         key: value
         for key, value in stats.items()
         if isinstance(value, int | float)
         and (key in _RUN_COUNTERS or key.startswith(_RUN_COUNTER_PREFIXES))
     }
+    counters[ERRORS] = error_count(stats)
+    return counters

@@ -89,6 +89,7 @@ class StagePipeline:
             raise DropItem(f"{item.url}: {exc}")
         # a bug or a page we cannot handle must not stop the crawl
         self._inc(stat_keys.dropped(f"{stage}_error"))
+        self._inc(stat_keys.STAGE_ERRORS)
         logger.error(
             "%s stage failed on %s: %s", stage, item.url, Failure(exc).getTraceback().strip()
         )

@@ -16,7 +16,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -72,6 +72,99 @@ def _page_text(response: TextResponse) -> str:
     return decode_html(response.body, content_type or None)[1]
 
 
+def robots_warning(url: str) -> str:
+    """What to tell the operator about a feed, sitemap or start page robots.txt disallows."""
+    return (
+        f"robots.txt of {urlsplit(url).netloc} disallows {url}: use the site's feed or "
+        "sitemap, or remove the URL from the sources file"
+    )
+
+
+# -- what a source yields: the decisions `newsbot sources check` shares with the crawl ----
+
+
+def reads_robots_sitemaps(source: Source) -> bool:
+    """The sitemaps robots.txt names are read ("robots" in the source's discovery: by
+    default, a source that lists neither feeds nor sitemaps)."""
+    return "robots" in source.discovery
+
+
+def too_old(source: Source, hints: Hints) -> bool:
+    """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
+    if not source.max_age_days:
+        return False
+    now = datetime.now(UTC)
+    raw = hints.published or hints.modified
+    parsed = parse_date(raw, fetched_at=now, timezone=source.timezone) if raw else None
+    return parsed is not None and parsed.utc < now - timedelta(days=source.max_age_days)
+
+
+def entry_skipped(source: Source, url: str, hints: Hints) -> str | None:
+    """Why an article a feed or sitemap lists is not fetched (its stats key), or None."""
+    if source.matches_article(url) is False:
+        return stat_keys.DISCOVERY_SKIPPED_BY_PATTERN
+    if too_old(source, hints):
+        return stat_keys.SKIPPED_TOO_OLD
+    return None
+
+
+def is_article(source: Source, url: str) -> bool:
+    matched = source.matches_article(url)
+    return looks_like_article(url) if matched is None else matched
+
+
+def is_listing(source: Source, url: str, is_next: bool) -> bool:
+    matched = source.matches_follow(url)
+    if matched is not None:
+        return matched
+    return is_next or any(marker in url for marker in _PAGINATION)
+
+
+def listing_targets(
+    source: Source, response: TextResponse, depth: int, links: LinkExtractor
+) -> tuple[list[str], list[str]]:
+    """A listing page's article links, and the listing pages it leads to within max_depth."""
+    next_links = set(
+        response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
+    )
+    next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
+    articles: list[str] = []
+    listings: list[str] = []
+    for link in links.extract_links(response):
+        url = link.url
+        if not same_site(url, source.hosts):
+            continue
+        if is_article(source, url):
+            articles.append(url)
+        elif depth < source.max_depth and is_listing(source, url, normalize_url(url) in next_urls):
+            listings.append(url)
+    for url in next_urls:
+        if depth < source.max_depth and same_site(url, source.hosts):
+            listings.append(url)
+    return articles, listings
+
+
+def autodiscovered_feeds(source: Source, response: TextResponse) -> list[str]:
+    """`<link rel=alternate type=application/rss+xml>` of a listing page, when the source
+    names no feeds: a site's own list of its articles."""
+    if source.feeds or "feeds" not in source.discovery:
+        return []
+    found = []
+    for link in response.css('link[rel~="alternate"]'):
+        kind = (link.attrib.get("type") or "").lower()
+        href = link.attrib.get("href")
+        if not href or kind not in _FEED_TYPES or "comments" in href.lower():
+            continue
+        url = normalize_url(response.urljoin(href))
+        if same_site(url, source.hosts):
+            found.append(url)
+    return found
+
+
+def link_extractor() -> LinkExtractor:
+    return LinkExtractor(unique=True, deny_extensions=None)
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -83,11 +176,13 @@ class NewsSpider(scrapy.Spider):
             raise ValueError("usage: scrapy crawl news -a sources=FILE -a source=NAME")
         self.source: Source = select_sources(load_sources(sources), [source], sources)[0]
         self.sources_file = sources
-        self._links = LinkExtractor(unique=True, deny_extensions=None)
+        self._links = link_extractor()
         #: what every discovery path said about each pending article URL; one URL found
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
         self._hints: dict[str, Hints] = {}
         self._article_pages = 0
+        #: every article URL discovery found (what `newsbot sources check` previews)
+        self._articles_found: set[str] = set()
         #: the limit that stopped this source, once one has
         self._stopped: str | None = None
         self._feeds_seen: set[str] = set()
@@ -249,6 +344,8 @@ class NewsSpider(scrapy.Spider):
     def entry_failed(self, failure: Failure) -> None:
         if self._stopped and failure.check(IgnoreRequest):
             return  # dropped unfetched: the source reached a limit
+        if self._robots_refused(failure):
+            return
         request = failure.request  # type: ignore[attr-defined]
         self._inc(stat_keys.ENTRY_POINTS_FAILED)
         self.logger.error(
@@ -262,7 +359,32 @@ class NewsSpider(scrapy.Spider):
         """robots.txt and autodiscovered feeds: their absence is normal."""
         if self._stopped and failure.check(IgnoreRequest):
             return  # dropped unfetched: the source was stopped
+        if self._robots_refused(failure):
+            return
         self._inc(stat_keys.DISCOVERY_OPTIONAL_FAILED)
+
+    def discovery_failed(self, failure: Failure) -> Failure | None:
+        """A sitemap an index names: a robots.txt refusal is worth a warning; anything
+        else is Scrapy's to log, as for a request without an errback (a download that
+        failed after the retries is one of the source's errors)."""
+        if self._robots_refused(failure):
+            return None
+        if not failure.check(IgnoreRequest, HttpError):
+            self._inc(stat_keys.DOWNLOAD_ERRORS)
+        return failure
+
+    def _robots_refused(self, failure: Failure) -> bool:
+        """A feed, sitemap or start page the site's robots.txt disallows: a warning with
+        the fix (counted in ROBOTS_REFUSED, named in the run's summary), not an error."""
+        if not failure.check(IgnoreRequest) or "robots.txt" not in failure.getErrorMessage():
+            return False
+        url = failure.request.url  # type: ignore[attr-defined]
+        self._inc(stat_keys.ROBOTS_REFUSED)
+        if self.crawler.stats is not None:
+            refused = self.crawler.stats.get_value(stat_keys.ROBOTS_REFUSED_URLS) or []
+            self.crawler.stats.set_value(stat_keys.ROBOTS_REFUSED_URLS, [*refused, url])
+        self.logger.warning("source %s: %s", self.source.name, robots_warning(url))
+        return True
 
     def _entry_ok(self, response: Response) -> None:
         if response.meta.get("entry_point"):
@@ -336,27 +458,17 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 response.urljoin(child),
                 callback=self.parse_feed,
+                errback=self.discovery_failed,
                 meta={"newsbot_kind": DISCOVERY},
                 priority=10,
             )
         for entry in found.entries:
             url = response.urljoin(entry.url)
-            if self.source.matches_article(url) is False:
-                self._inc(stat_keys.DISCOVERY_SKIPPED_BY_PATTERN)
-                continue
-            if self._too_old(entry.hints):
-                self._inc(stat_keys.SKIPPED_TOO_OLD)
+            skipped = entry_skipped(self.source, url, entry.hints)
+            if skipped:
+                self._inc(skipped)
                 continue
             yield self._article_request(url, entry.hints)
-
-    def _too_old(self, hints: Hints) -> bool:
-        """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
-        if not self.source.max_age_days:
-            return False
-        now = datetime.now(UTC)
-        raw = hints.published or hints.modified
-        parsed = parse_date(raw, fetched_at=now, timezone=self.source.timezone) if raw else None
-        return parsed is not None and parsed.utc < now - timedelta(days=self.source.max_age_days)
 
     # -- listing pages ---------------------------------------------------------------
 
@@ -367,23 +479,11 @@ class NewsSpider(scrapy.Spider):
         yield from self._autodiscovered_feeds(response)
         if "links" not in self.source.discovery:
             return  # discover leaves links out: the page is read for its feeds only
-        next_links = set(
-            response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
-        )
-        next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
-        for link in self._links.extract_links(response):
-            url = link.url
-            if not same_site(url, self.source.hosts):
-                continue
-            if self._is_article(url):
-                yield self._article_request(url, Hints(via="link", found_on=response.url))
-            elif depth < self.source.max_depth and self._is_listing(
-                url, normalize_url(url) in next_urls
-            ):
-                yield self._listing_request(url, depth + 1)
-        for url in next_urls:
-            if depth < self.source.max_depth and same_site(url, self.source.hosts):
-                yield self._listing_request(url, depth + 1)
+        articles, listings = listing_targets(self.source, response, depth, self._links)
+        for url in articles:
+            yield self._article_request(url, Hints(via="link", found_on=response.url))
+        for url in listings:
+            yield self._listing_request(url, depth + 1)
 
     def _listing_request(self, url: str, depth: int) -> scrapy.Request:
         return scrapy.Request(
@@ -396,15 +496,8 @@ class NewsSpider(scrapy.Spider):
 
     def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
         """`<link rel=alternate type=application/rss+xml>`: a site's own list of its articles."""
-        if self.source.feeds or "feeds" not in self.source.discovery:
-            return
-        for link in response.css('link[rel~="alternate"]'):
-            kind = (link.attrib.get("type") or "").lower()
-            href = link.attrib.get("href")
-            if not href or kind not in _FEED_TYPES or "comments" in href.lower():
-                continue
-            url = normalize_url(response.urljoin(href))
-            if url in self._feeds_seen or not same_site(url, self.source.hosts):
+        for url in autodiscovered_feeds(self.source, response):
+            if url in self._feeds_seen:
                 continue
             self._feeds_seen.add(url)
             self._inc(stat_keys.DISCOVERY_AUTODISCOVERED_FEEDS)
@@ -416,20 +509,13 @@ class NewsSpider(scrapy.Spider):
                 priority=10,
             )
 
-    def _is_article(self, url: str) -> bool:
-        matched = self.source.matches_article(url)
-        return looks_like_article(url) if matched is None else matched
-
-    def _is_listing(self, url: str, is_next: bool) -> bool:
-        matched = self.source.matches_follow(url)
-        if matched is not None:
-            return matched
-        return is_next or any(marker in url for marker in _PAGINATION)
-
     # -- article pages ---------------------------------------------------------------
 
     def _article_request(self, url: str, hints: Hints) -> scrapy.Request:
         url = normalize_url(url)
+        if url not in self._articles_found:
+            self._articles_found.add(url)
+            self._inc(stat_keys.ARTICLES_FOUND)
         known = self._hints.get(url)
         merged = merge_hints(known, hints) if known else hints
         if self.distributed:
@@ -468,6 +554,8 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # skipped on purpose: already stored, or forbidden by robots.txt
         self._inc(stat_keys.ARTICLES_FETCH_FAILED)
+        if not failure.check(HttpError):
+            self._inc(stat_keys.DOWNLOAD_ERRORS)  # no answer at all, after the retries
         self.logger.warning(
             "source %s: cannot fetch %s: %s",
             self.source.name,

@@ -25,7 +25,9 @@ def test_check_reports_feeds_sitemaps_listings_and_a_sample(
     assert [(c["kind"], c["entries"]) for c in index["children"]] == [("urlset", 5), ("urlset", 2)]
     (listing,) = report["start_urls"]
     assert listing["article_links"] == 3
-    assert report["articles_found"] == 14  # 11 (no. 12 is on page 2), gallery, broken, dead link
+    # 12 (no. 12 is on page 2, followed within max_depth as the crawl does), gallery,
+    # broken, dead link
+    assert report["articles_found"] == 15
     assert report["sample_urls"][0] == base + fixture_web.article_path(1)
     sample = report["sample"]
     assert sample["title"] == fixture_web.TOPICS[0][0]
@@ -55,7 +57,7 @@ def test_failing_entry_point_is_exit_1(wire: tuple[str, Path], tmp_path: Path) -
     assert "newsbot: down: feed http://127.0.0.1:9/rss.xml: " in result.stderr
     assert f"newsbot: gone: sitemap {_base}/no-such-sitemap.xml: HTTP 404" in result.stderr
     assert "wire:" not in result.stderr  # the good source still checked fine
-    assert "  articles found: 14" in result.stdout
+    assert "  articles found: 15" in result.stdout
     only_wire = newsbot("sources", "check", str(broken), "wire", database_url=UNUSED_DB)
     assert only_wire.returncode == 0
 

@@ -109,9 +109,10 @@ def source_row(s: SourceReport) -> dict[str, Any]:
         "articles_spooled": s.count(stat_keys.STORE_SPOOLED),
         "spool_pending": s.count(stat_keys.STORE_SPOOL_PENDING),
         "dropped": s.dropped,
-        "errors": s.count("log_count/ERROR"),
+        "errors": s.errors,  # this source's own (newsbot.stats.error_count)
         "finish_reason": s.finish_reason,
         "failure": s.failure,
+        "warnings": s.warnings,
     }
 
 
@@ -174,6 +175,9 @@ def run(args: argparse.Namespace) -> int:
     summary = summarize(report)
     for name, row in summary["sources"].items():
         print(summary_line(name, row), file=sys.stderr)
+    for name, row in summary["sources"].items():
+        for warning in row["warnings"]:
+            print(f"newsbot: warning: source {name}: {warning}", file=sys.stderr)
     interrupted = report.stopped_by is not None or any(
         source.finish_reason == "shutdown" for source in report.sources
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsbot import stats as stat_keys
@@ -34,11 +34,36 @@ def source_summary(counters: dict[str, Any]) -> dict[str, Any]:
         "updated": count(stat_keys.STORE_UPDATED),
         "reposts": count(stat_keys.STORE_REPOSTS),
         "dropped": report.dropped,
-        "errors": count("log_count/ERROR"),
+        "errors": stat_keys.recorded_errors(counters),
         "requests": count("downloader/request_count"),
         "finish_reason": counters.get("finish_reason"),
         "failure": report.failure if counters else None,
     }
+
+
+def format_table(headings: list[str], rows: list[list[Any]]) -> list[str]:
+    """Aligned columns under their headings (numbers right-aligned), no trailing spaces."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headings)]
+    numeric = [
+        bool(rows) and all(isinstance(row[i], int) or row[i] in ("-", "") for row in rows)
+        for i in range(len(headings))
+    ]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
+        ).rstrip()
+
+    return [line(headings), *(line(r) for r in cells)]
+
+
+def timestamp(value: datetime | None) -> str:
+    """A time for the text output: UTC, to the second."""
+    if value is None:
+        return "-"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _duration(value: timedelta | None) -> str:
@@ -75,18 +100,31 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"runs": runs}, indent=2))
         return EXIT_OK
+    table: list[list[Any]] = []
     for r, row in zip(runs, rows, strict=True):
-        started = row["started_at"].strftime("%Y-%m-%d %H:%M:%S %Z")
-        print(
-            f"run {r['id']}  {started}  {_duration(row['duration'])}  {r['status']}"
-            f"  {r['finish_reason'] or ''}".rstrip()
-        )
-        for name, s in r["sources"].items():
-            print(
-                f"  {name}: {s['new']} new, {s['updated']} updated, {s['reposts']} reposts, "
-                f"{s['dropped']} dropped, {s['errors']} errors"
-                f" ({s['failure'] or s['finish_reason'] or 'no counters'})"
-            )
+        first = [r["id"], timestamp(row["started_at"]), _duration(row["duration"]), r["status"]]
+        figures = [
+            [
+                name,
+                s["new"],
+                s["updated"],
+                s["reposts"],
+                s["dropped"],
+                s["errors"],
+                s["failure"]
+                or s["finish_reason"]
+                or (r["finish_reason"] if r["status"] != "running" else "running")
+                or "no counters",
+            ]
+            for name, s in r["sources"].items()
+        ] or [["-", "-", "-", "-", "-", "-", r["finish_reason"] or "-"]]
+        for i, source in enumerate(figures):
+            table.append((first if i == 0 else ["", "", "", ""]) + source)
+    if runs:
+        headings = ["RUN", "STARTED (UTC)", "DURATION", "STATUS", "SOURCE", "NEW", "UPDATED"]
+        headings += ["REPOSTS", "DROPPED", "ERRORS", "REASON"]
+        for line in format_table(headings, table):
+            print(line)
     if not runs:
         print("no runs recorded")
     return EXIT_OK

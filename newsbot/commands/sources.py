@@ -1,7 +1,8 @@
 """`newsbot sources check`: try a sources file's entry points before scheduling it.
 
 Fetches each source's feeds, sitemaps (or those robots.txt names) and listing pages
-with plain urllib, shows what they yield, and runs one article through the crawl's
+with plain urllib, finds their articles with the crawl's own discovery decisions (so
+the count is what a crawl finds), shows what they yield, and runs one article through the crawl's
 own stages (`newsbot.stages.process`), so an operator sees at once whether a new
 source gives dated, clean articles. Nothing is stored.
 """
@@ -15,12 +16,11 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
 
 SAMPLES = 3
-MAX_CHILD_SITEMAPS = 5
 MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -49,6 +49,10 @@ def fetch(url: str, timeout: float) -> tuple[bytes, dict[str, str], str]:
         return body, dict(response.headers.items()), response.geturl()
 
 
+def _content_type(headers: dict[str, str]) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+
+
 def _error(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code}"
@@ -56,112 +60,151 @@ def _error(exc: Exception) -> str:
     return " ".join(str(reason).split()) or type(exc).__name__
 
 
-def _is_article(source: Any, url: str) -> bool:
-    from newsbot.urls import looks_like_article
+class _Robots:
+    """The sites' robots.txt, read once per host: the sitemaps they name, and whether
+    they let the crawl fetch a URL (the crawl obeys them: ROBOTSTXT_OBEY)."""
 
-    match = source.matches_article(url)
-    return looks_like_article(url) if match is None else match
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.parsed: dict[str, Any] = {}
 
+    def _of(self, url: str) -> Any:
+        from protego import Protego
 
-def _robots_sitemaps(source: Any, timeout: float) -> list[str]:
-    found: list[str] = []
-    for host in source.robots_hosts:
-        try:
-            body, _headers, _url = fetch(host + "/robots.txt", timeout)
-        except (OSError, ValueError):
-            continue
-        for line in body.decode("utf-8", "replace").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "sitemap" and value.strip():
-                found.append(value.strip())
-    return found
+        parts = urlsplit(url)
+        host = f"{parts.scheme}://{parts.netloc}"
+        if host not in self.parsed:
+            try:
+                body, _headers, _url = fetch(host + "/robots.txt", self.timeout)
+                self.parsed[host] = Protego.parse(body.decode("utf-8", "replace"))
+            except (OSError, ValueError):
+                self.parsed[host] = None  # no robots.txt: everything is allowed
+        return self.parsed[host]
 
+    def allowed(self, url: str) -> bool:
+        from newsbot.settings import USER_AGENT
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+        robots = self._of(url)
+        return robots is None or robots.can_fetch(url, USER_AGENT)
 
-
-def _linked_feeds(tree: Any, base: str, hosts: frozenset[str]) -> list[str]:
-    """Feeds a page links to (`<link rel=alternate>`, comments feeds left out), on its
-    own site: those the crawl autodiscovers."""
-    from newsbot.urls import same_site
-
-    found: list[str] = []
-    for link in tree.xpath('//link[@href and contains(concat(" ", @rel, " "), " alternate ")]'):
-        href = link.get("href").strip()
-        if (link.get("type") or "").lower() not in _FEED_TYPES or "comments" in href.lower():
-            continue
-        url = urljoin(base, href)
-        if same_site(url, hosts) and url not in found:
-            found.append(url)
-    return found
+    def sitemaps(self, url: str) -> list[str]:
+        robots = self._of(url)
+        return list(robots.sitemaps) if robots is not None else []
 
 
 def check_source(source: Any, timeout: float) -> dict[str, Any]:
-    """What each entry point of one source yields, and one article through the stages."""
-    import lxml.html
+    """What each entry point of one source yields, and one article through the stages.
 
+    Discovery makes the crawl's own decisions (spiders.news: which sitemaps robots.txt
+    adds, which entries and links are articles, which listing pages are followed to
+    max_depth, which feeds a page names, what robots.txt disallows), so that
+    `articles_found` is the number of article URLs a crawl of the source finds.
+    """
+    from scrapy.responsetypes import responsetypes
+
+    from newsbot import settings as defaults
     from newsbot.discovery import parse_document
+    from newsbot.urls import normalize_url
+    from spiders.news import (
+        autodiscovered_feeds,
+        entry_skipped,
+        link_extractor,
+        listing_targets,
+        reads_robots_sitemaps,
+        robots_warning,
+    )
 
     report: dict[str, Any] = {"feeds": [], "sitemaps": [], "start_urls": [], "failures": []}
     candidates: list[str] = []
+    robots = _Robots(timeout)
+    seen: set[str] = set()
 
-    def document(url: str, kind: str) -> dict[str, Any]:
+    def refused(url: str, kind: str, entry: dict[str, Any], optional: bool = False) -> bool:
+        if robots.allowed(url):
+            return False
+        entry["error"] = "disallowed by robots.txt"
+        if not optional:
+            report["failures"].append(f"{kind} {url}: {robots_warning(url)}")
+        return True
+
+    def document(url: str, kind: str, optional: bool = False) -> dict[str, Any]:
         entry: dict[str, Any] = {"url": url}
+        seen.add(url)
+        if refused(url, kind, entry, optional):
+            return entry
         try:
             body, _headers, _final = fetch(url, timeout)
         except (OSError, ValueError) as exc:
             entry["error"] = _error(exc)
-            report["failures"].append(f"{kind} {url}: {entry['error']}")
+            if not optional:
+                report["failures"].append(f"{kind} {url}: {entry['error']}")
             return entry
-        parsed = parse_document(body, url)
+        parsed = parse_document(body, url, max_entries=defaults.NEWSBOT_DISCOVERY_MAX_ENTRIES)
         entry["kind"] = parsed.kind
         entry["entries"] = len(parsed.entries)
         if parsed.kind == "unknown":
             entry["error"] = "not a feed or sitemap"
             report["failures"].append(f"{kind} {url}: not a feed or sitemap")
-        candidates.extend(e.url for e in parsed.entries)
+        for found in parsed.entries:
+            article = urljoin(url, found.url)
+            if entry_skipped(source, article, found.hints) is None:
+                candidates.append(article)
         if parsed.sitemaps:
             entry["sitemaps"] = len(parsed.sitemaps)
+            children = [urljoin(url, child) for child in parsed.sitemaps]
             entry["children"] = [
-                document(child, "sitemap")
-                for child in parsed.sitemaps[:MAX_CHILD_SITEMAPS]
-                if child != url
+                document(child, "sitemap", optional=True) for child in children if child not in seen
             ]
         return entry
 
-    # the crawl's discovery methods (the source's `discover`, Source.discovery)
-    methods = source.discovery
-    report["discover"] = sorted(methods)
-    report["feeds"] = [document(url, "feed") for url in source.feeds]
-    sitemaps = list(source.sitemaps)
-    if "robots" in methods:
-        robots = [s for s in _robots_sitemaps(source, timeout) if s not in sitemaps]
-        report["robots_sitemaps"] = robots
-        sitemaps += robots
-    report["sitemaps"] = [document(url, "sitemap") for url in sitemaps]
-    autodiscover = "feeds" in methods and not source.feeds
-    for url in source.start_urls:
+    def listing(url: str, depth: int) -> dict[str, Any]:
+        """A listing page and those it leads to (within max_depth), as the crawl reads them."""
         entry: dict[str, Any] = {"url": url}
+        seen.add(normalize_url(url))
+        if refused(url, "start_url", entry, optional=depth > 0):
+            return entry
         try:
-            body, _headers, final = fetch(url, timeout)
-            tree = lxml.html.fromstring(body)
-            if autodiscover:
-                for feed in _linked_feeds(tree, final, source.hosts):
-                    if feed not in {f["url"] for f in report["feeds"]}:
-                        report["feeds"].append(document(feed, "feed"))
-            if "links" in methods:
-                links = {urljoin(final, href.strip()) for href in tree.xpath("//a/@href")}
-                articles = sorted(link for link in links if _is_article(source, link))
-                entry.update(links=len(links), article_links=len(articles))
-                candidates.extend(articles)
+            body, headers, final = fetch(url, timeout)
         except (OSError, ValueError) as exc:
             entry["error"] = _error(exc)
-            report["failures"].append(f"start_url {url}: {entry['error']}")
-        report["start_urls"].append(entry)
+            if depth == 0:
+                report["failures"].append(f"start_url {url}: {entry['error']}")
+            return entry
+        cls = responsetypes.from_args(headers=headers, url=final, body=body)
+        response = cls(url=final, body=body, headers=headers)
+        if not hasattr(response, "css"):
+            entry.update(links=0, article_links=0)
+            return entry
+        for feed in autodiscovered_feeds(source, response):
+            if feed not in seen:
+                report.setdefault("autodiscovered_feeds", []).append(
+                    document(feed, "feed", optional=True)
+                )
+        if "links" not in source.discovery:
+            return entry  # discover leaves links out: the page is read for its feeds only
+        articles, listings = listing_targets(source, response, depth, link_extractor())
+        links = {urljoin(final, href.strip()) for href in response.xpath("//a/@href").getall()}
+        entry.update(links=len(links), article_links=len(set(articles)))
+        candidates.extend(articles)
+        for follow in listings:
+            if normalize_url(follow) not in seen:
+                entry.setdefault("pages", []).append(listing(follow, depth + 1))
+        return entry
 
-    from newsbot.urls import normalize_url
+    # the crawl's discovery methods (the source's `discover`, Source.discovery)
+    report["discover"] = sorted(source.discovery)
+    report["feeds"] = [document(url, "feed") for url in source.feeds]
+    sitemaps = list(source.sitemaps)
+    if reads_robots_sitemaps(source):
+        named = (m for host in source.robots_hosts for m in robots.sitemaps(host + "/"))
+        report["robots_sitemaps"] = [m for m in dict.fromkeys(named) if m not in sitemaps]
+        sitemaps += report["robots_sitemaps"]
+    report["sitemaps"] = [
+        document(url, "sitemap", optional=url not in source.sitemaps) for url in sitemaps
+    ]
+    report["start_urls"] = [listing(url, 0) for url in source.start_urls]
 
-    samples = list(dict.fromkeys(normalize_url(u) for u in candidates if _is_article(source, u)))
+    samples = list(dict.fromkeys(normalize_url(u) for u in candidates))
     report["articles_found"] = len(samples)
     report["sample_urls"] = samples[:SAMPLES]
     report["sample"] = extract_sample(source, samples[0], timeout) if samples else None
@@ -173,6 +216,7 @@ def extract_sample(source: Any, url: str, timeout: float) -> dict[str, Any]:
     from newsbot import sites
     from newsbot.errors import PageRejected
     from newsbot.items import Article
+    from newsbot.decoding import decode_html
     from newsbot.stages import process
 
     try:
@@ -182,7 +226,7 @@ def extract_sample(source: Any, url: str, timeout: float) -> dict[str, Any]:
     article = Article(
         url=final,
         source=source.name,
-        html=body.decode("utf-8", "replace"),
+        html=decode_html(body, _content_type(headers))[1],
         fetched_at=datetime.now(UTC),
         headers=headers,
         timezone=source.timezone,

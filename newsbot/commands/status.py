@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from typing import Any
 
 from newsbot import stats as stat_keys
@@ -88,7 +89,7 @@ def source_status(conn: Any, name: str) -> dict[str, Any]:
         )
 
     recent_runs = [r["counters"] or {} for r in runs[:ERROR_RATE_RUNS]]
-    errors = sum(_count(c, "log_count/ERROR") for c in recent_runs)
+    errors = sum(stat_keys.recorded_errors(c) for c in recent_runs)
     requests = sum(_count(c, "downloader/request_count") for c in recent_runs)
 
     cov = coverage(conn, name)
@@ -130,12 +131,23 @@ def run(args: argparse.Namespace) -> int:
         from newsbot.config import load_sources
 
         names = [s.name for s in load_sources(args.sources)]
+    from newsbot.run.locks import dead_run_warning, find_dead_runs
+
     with connect(resolve_database_url()) as conn:
         report = {name: source_status(conn, name) for name in (names or known_sources(conn))}
+        # a crawler killed by SIGKILL or the OOM killer leaves its run `running`: said on
+        # each of its sources, so the exit code and `ok` tell cron
+        for dead in find_dead_runs(conn):
+            for name in dead["sources"] or []:
+                if name in report:
+                    report[name]["warnings"].append(dead_run_warning(dead))
     warned = any(s["warnings"] for s in report.values())
     if args.json:
         print(json.dumps({"sources": report, "ok": not warned}, indent=2))
     else:
+        from newsbot.commands.runs import format_table, timestamp
+
+        rows: list[list[Any]] = []
         for name, s in report.items():
             rate = f"{s['error_rate']:.1%}" if s["error_rate"] is not None else "-"
             cov = ", ".join(
@@ -143,11 +155,16 @@ def run(args: argparse.Namespace) -> int:
                 for field, v in s["coverage"].items()
                 if v["recent"] is not None
             )
-            print(
-                f"{name}: last success {s['last_success'] or 'never'}, "
-                f"{s['articles_24h']} new articles in 24 h, error rate {rate} "
-                f"({s['errors']}/{s['requests']})" + (f", coverage {cov}" if cov else "")
+            when = s["last_success"]
+            success = timestamp(datetime.fromisoformat(when)) if when else "never"
+            rows.append(
+                [name, success, s["articles_24h"], s["errors"], s["requests"], rate, cov or "-"]
             )
+        headings = ["SOURCE", "LAST SUCCESS (UTC)", "NEW 24H", "ERRORS", "REQUESTS"]
+        headings += ["ERROR RATE", "COVERAGE"]
+        for line in format_table(headings, rows):
+            print(line)
+        for name, s in report.items():
             for warning in s["warnings"]:
-                print(f"  WARNING {name}: {warning}")
+                print(f"WARNING {name}: {warning}")
     return EXIT_SOURCE_FAILED if warned else EXIT_OK

@@ -30,6 +30,7 @@ from newsbot.storage.locks import (
     running_run_of,
     set_application_name,
     unlock_all,
+    unlocked_running_runs,
 )
 from newsbot.storage.locks import try_lock as try_source_lock
 
@@ -44,7 +45,9 @@ DISTRIBUTED_COMMAND = "newsbot enqueue"
 __all__ = [
     "DISTRIBUTED_COMMAND",
     "SourceLocks",
+    "dead_run_warning",
     "describe_dead_run",
+    "find_dead_runs",
     "holder",
     "interrupt_dead_runs",
     "lock_name",
@@ -135,6 +138,23 @@ def interrupt_dead_runs(conn: psycopg.Connection) -> list[dict]:
     crawl that ends meanwhile has its row no longer `running`, and keeps its status.
     """
     return interrupt_unlocked_runs(conn, DISTRIBUTED_COMMAND)
+
+
+def find_dead_runs(conn: psycopg.Connection) -> list[dict]:
+    """The `running` runs whose crawler is gone, as `interrupt_dead_runs` would find them,
+    without changing them (`newsbot status` reads; the next crawl records them)."""
+    return unlocked_running_runs(conn, DISTRIBUTED_COMMAND)
+
+
+def dead_run_warning(run: dict) -> str:
+    """What `newsbot status` says about a run `find_dead_runs` found."""
+    started = run["started_at"].strftime("%Y-%m-%d %H:%M:%S %Z") if run["started_at"] else "?"
+    return (
+        f"run {run['id']} (host {run['host']} pid {run['pid']}, started {started}) is "
+        "recorded as running, but no lock of its sources is held: its crawler is gone "
+        "(killed, e.g. by SIGKILL or the OOM killer); the next crawl records it as "
+        "interrupted"
+    )
 
 
 def describe_dead_run(run: dict) -> str:

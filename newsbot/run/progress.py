@@ -51,7 +51,7 @@ def snapshot(stats: Mapping[str, Any], now: datetime | None = None) -> dict[str,
             for k, v in stats.items()
             if k.startswith(stat_keys.DROPPED_PREFIX) and isinstance(v, int)
         ),
-        "errors": count("log_count/ERROR"),
+        "errors": stat_keys.error_count(stats),
         "elapsed": elapsed,
     }
 

@@ -26,13 +26,33 @@ from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_run
 from newsbot.run.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
-from newsbot.storage.runs import append_finish_reason, finish_run, start_run
+from newsbot.storage.runs import (
+    add_counters,
+    append_finish_reason,
+    finish_run,
+    run_reposts,
+    start_run,
+)
 
 logger = logging.getLogger(__name__)
 
 
 #: finish reasons of a source that did its job: all done, or stopped at a limit it was given
-FINISHED_REASONS = frozenset({"finished", "max_pages", "max_duration"})
+#: (the sources file's max_pages and max_duration, or Scrapy's CLOSESPIDER_* settings). The
+#: run is `finished` and its finish_reason names the limit. CLOSESPIDER_ERRORCOUNT's
+#: `closespider_errorcount` is not among them: a source stopped for its errors failed.
+FINISHED_REASONS = frozenset(
+    {
+        "finished",
+        "max_pages",
+        "max_duration",
+        "closespider_timeout",
+        "closespider_timeout_no_item",
+        "closespider_itemcount",
+        "closespider_pagecount",
+        "closespider_pagecount_no_item",
+    }
+)
 
 
 @dataclass
@@ -59,17 +79,33 @@ class SourceReport:
         )
 
     @property
+    def errors(self) -> int:
+        """This source's own errors (newsbot.stats.error_count), not the process's log."""
+        return stat_keys.error_count(self.stats)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the operator should fix though the source did not fail: URLs of the
+        sources file (or sitemaps they name) that the site's robots.txt disallows."""
+        from spiders.news import robots_warning
+
+        refused = self.stats.get(stat_keys.ROBOTS_REFUSED_URLS) or []
+        return [robots_warning(url) for url in refused]
+
+    @property
     def failure(self) -> str | None:
         """Why this source counts as failed, or None when it did its job."""
         # stopped by a signal (`shutdown`) is not a failure: the run says `interrupted`
         if self.finish_reason not in FINISHED_REASONS | {"shutdown"}:
             return f"crawl ended early ({self.finish_reason})"
-        ok, failed = (
+        ok, failed, refused = (
             self.count(stat_keys.ENTRY_POINTS_OK),
             self.count(stat_keys.ENTRY_POINTS_FAILED),
+            self.count(stat_keys.ROBOTS_REFUSED),
         )
-        if failed and not ok:
-            return f"none of its {failed} entry points could be fetched"
+        if (failed or refused) and not ok:
+            because = f" ({refused} disallowed by robots.txt)" if refused else ""
+            return f"none of its {failed + refused} entry points could be fetched{because}"
         if self.count(stat_keys.STORE_FAILED):
             return f"{self.count('newsbot/store/failed')} articles could not be stored"
         return None
@@ -349,9 +385,39 @@ def _crawl_locked(
         progress.stop()
     report = CrawlReport(run_id, database_url, reports, stopped_by=stopper.signum)
     status = "interrupted" if interrupted else ("failed" if report.failed else "finished")
-    reason = "; ".join(f"{s.name}: {s.failure}" for s in report.failed) or "finished"
+    reason = "; ".join(f"{s.name}: {s.failure}" for s in report.failed) or limits_reason(reports)
     if stopper.signum is not None:
         reason = f"interrupted by {signal.Signals(stopper.signum).name}"
     with connect(database_url) as conn:
+        recount_reposts(conn, run_id, reports)
         finish_run(conn, run_id, status, reason)
     return report
+
+
+def limits_reason(reports: list[SourceReport]) -> str:
+    """A finished run's finish_reason: `finished`, or the limit that stopped its sources
+    (`closespider_pagecount`, `max_pages`...; per source when they differ)."""
+    reasons = {r.finish_reason for r in reports}
+    if reasons <= {"finished"}:
+        return "finished"
+    if len(reasons) == 1:
+        return reasons.pop()
+    return "; ".join(f"{r.name}: {r.finish_reason}" for r in reports)
+
+
+def recount_reposts(conn: Any, run_id: int, reports: list[SourceReport]) -> None:
+    """Each source's reposts as the run left them, in its report and its crawl_runs row.
+
+    The store counts an article as a repost when it is written; a copy stored as an
+    original becomes a repost when an earlier-published copy arrives later in the run
+    (its story is re-pointed), so the count is taken again once every source is done.
+    """
+    counted = run_reposts(conn, run_id)
+    for report in reports:
+        if not report.stats:
+            continue
+        now = counted.get(report.name, 0)
+        delta = now - report.count(stat_keys.STORE_REPOSTS)
+        if delta:
+            report.stats[stat_keys.STORE_REPOSTS] = now
+            add_counters(conn, run_id, report.name, {stat_keys.STORE_REPOSTS: delta})

@@ -76,7 +76,29 @@ def interrupt_unlocked_runs(conn: psycopg.Connection, spared_command: str) -> li
     rows = conn.execute(
         """UPDATE crawl_runs r
            SET status = 'interrupted', finish_reason = 'killed', finished_at = now()
-           WHERE r.status = 'running'
+           WHERE """
+        + _UNLOCKED_RUNNING
+        + """
+           RETURNING r.id, r.sources, r.host, r.pid, r.started_at""",
+        {"distributed": spared_command, "prefix": KEY_PREFIX},
+    ).fetchall()
+    conn.commit()
+    return [dict(row) for row in rows]
+
+
+def unlocked_running_runs(conn: psycopg.Connection, spared_command: str) -> list[dict[str, Any]]:
+    """The `running` runs none of whose locks is held, read only (`newsbot status`)."""
+    rows = conn.execute(
+        "SELECT r.id, r.sources, r.host, r.pid, r.started_at FROM crawl_runs r WHERE "
+        + _UNLOCKED_RUNNING
+        + " ORDER BY r.id",
+        {"distributed": spared_command, "prefix": KEY_PREFIX},
+    ).fetchall()
+    return [dict(row) for row in rows]
+
+
+#: a `running` crawl_runs row (r) none of whose sources' locks any session holds
+_UNLOCKED_RUNNING = """r.status = 'running'
              AND NOT starts_with(coalesce(r.command, ''), %(distributed)s)
              AND NOT EXISTS (
                  SELECT 1
@@ -88,9 +110,4 @@ def interrupt_unlocked_runs(conn: psycopg.Connection, spared_command: str) -> li
                   AND l.classid::bigint = ((k.key >> 32) & 4294967295)
                   AND l.objid::bigint = (k.key & 4294967295)
                  WHERE l.database = (
-                     SELECT oid FROM pg_database WHERE datname = current_database()))
-           RETURNING r.id, r.sources, r.host, r.pid, r.started_at""",
-        {"distributed": spared_command, "prefix": KEY_PREFIX},
-    ).fetchall()
-    conn.commit()
-    return [dict(row) for row in rows]
+                     SELECT oid FROM pg_database WHERE datname = current_database()))"""

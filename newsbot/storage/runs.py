@@ -87,3 +87,14 @@ def append_finish_reason(conn: psycopg.Connection, run_id: int, note: str) -> No
         (note, run_id),
     )
     conn.commit()
+
+
+def run_reposts(conn: psycopg.Connection, run_id: int) -> dict[str, int]:
+    """Per source, the articles a run stored or saw that are reposts when it ends
+    (including those linked to an earlier-published copy that arrived after them)."""
+    rows = conn.execute(
+        """SELECT source, count(*) AS n FROM articles
+           WHERE last_run_id = %s AND duplicate_of IS NOT NULL GROUP BY source""",
+        (run_id,),
+    ).fetchall()
+    return {r["source"]: int(r["n"]) for r in rows}
