@@ -214,9 +214,9 @@ def check_source(source: Any, timeout: float) -> dict[str, Any]:
 def extract_sample(source: Any, url: str, timeout: float) -> dict[str, Any]:
     """One article through the crawl's own stages: title, date, start of the body."""
     from newsbot import sites
+    from newsbot.decoding import decode_html
     from newsbot.errors import PageRejected
     from newsbot.items import Article
-    from newsbot.decoding import decode_html
     from newsbot.stages import process
 
     try:
