@@ -150,7 +150,8 @@ def test_sources_check_honours_discover(section: str, tmp_path: Path) -> None:
     assert default.returncode == 0, default.stderr
     report = json.loads(default.stdout)["sources"]["wire"]
     assert report["robots_sitemaps"] == [f"{section}/sitemap.xml"]
-    assert [f["url"] for f in report["feeds"]] == [f"{section}/rss.xml"]
+    # the feed the section page links to, found as the crawl finds it
+    assert [f["url"] for f in report["autodiscovered_feeds"]] == [f"{section}/rss.xml"]
     assert report["start_urls"][0]["article_links"] == 3
 
     sources = _sources(tmp_path, section, 'discover = ["feeds"]')
@@ -159,7 +160,8 @@ def test_sources_check_honours_discover(section: str, tmp_path: Path) -> None:
     report = json.loads(feeds_only.stdout)["sources"]["wire"]
     assert report["discover"] == ["feeds"]
     assert "robots_sitemaps" not in report and report["sitemaps"] == []
-    assert [(f["url"], f["entries"]) for f in report["feeds"]] == [(f"{section}/rss.xml", 8)]
+    feeds = report["autodiscovered_feeds"]
+    assert [(f["url"], f["entries"]) for f in feeds] == [(f"{section}/rss.xml", 8)]
     assert "links" not in report["start_urls"][0]
     text = newsbot("sources", "check", str(sources), database_url=UNUSED_DB)
     assert "read for its feeds only (discover)" in text.stdout
