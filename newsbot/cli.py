@@ -17,11 +17,10 @@ import sys
 import traceback
 
 from newsbot import __version__, commands
-from newsbot.commands import EXIT_INTERRUPTED
+from newsbot.commands import DEFAULT_LOG_LEVEL, EXIT_INTERRUPTED
 
 #: `--log-level` choices (Scrapy's and newsbot's log; progress and summaries always print)
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
-DEFAULT_LOG_LEVEL = "WARNING"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         "--log-level",
         type=str.upper,
         choices=LOG_LEVELS,
-        default=DEFAULT_LOG_LEVEL,
+        default=None,  # unset: DEFAULT_LOG_LEVEL (cron-run's crawl logs everything: INFO)
         help=f"log messages shown (default {DEFAULT_LOG_LEVEL}: warnings and errors; progress "
         "and summaries print at every level); commands that crawl also take it after their name",
     )

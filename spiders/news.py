@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
@@ -33,15 +32,19 @@ from newsbot import signals as newsbot_signals
 from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
-from newsbot.dates import parse_date
 from newsbot.decoding import decode_html
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_hints
-from newsbot.urls import looks_like_article, normalize_url, same_site
+from newsbot.urls import normalize_url
+from spiders.follow import (
+    autodiscovered_feeds,
+    entry_skipped,
+    link_extractor,
+    listing_targets,
+    robots_warning,
+)
 
 _HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-_PAGINATION = ("/page/", "?page=", "&page=", "/p/")
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 #: request.meta["newsbot_kind"]: what a request fetches (middlewares act on it)
 ARTICLE, DISCOVERY, LISTING = "article", "discovery", "listing"
@@ -70,99 +73,6 @@ def _page_text(response: TextResponse) -> str:
         return response.text
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     return decode_html(response.body, content_type or None)[1]
-
-
-def robots_warning(url: str) -> str:
-    """What to tell the operator about a feed, sitemap or start page robots.txt disallows."""
-    return (
-        f"robots.txt of {urlsplit(url).netloc} disallows {url}: use the site's feed or "
-        "sitemap, or remove the URL from the sources file"
-    )
-
-
-# -- what a source yields: the decisions `newsbot sources check` shares with the crawl ----
-
-
-def reads_robots_sitemaps(source: Source) -> bool:
-    """The sitemaps robots.txt names are read ("robots" in the source's discovery: by
-    default, a source that lists neither feeds nor sitemaps)."""
-    return "robots" in source.discovery
-
-
-def too_old(source: Source, hints: Hints) -> bool:
-    """max_age_days, judged on the feed's or sitemap's own dates before fetching."""
-    if not source.max_age_days:
-        return False
-    now = datetime.now(UTC)
-    raw = hints.published or hints.modified
-    parsed = parse_date(raw, fetched_at=now, timezone=source.timezone) if raw else None
-    return parsed is not None and parsed.utc < now - timedelta(days=source.max_age_days)
-
-
-def entry_skipped(source: Source, url: str, hints: Hints) -> str | None:
-    """Why an article a feed or sitemap lists is not fetched (its stats key), or None."""
-    if source.matches_article(url) is False:
-        return stat_keys.DISCOVERY_SKIPPED_BY_PATTERN
-    if too_old(source, hints):
-        return stat_keys.SKIPPED_TOO_OLD
-    return None
-
-
-def is_article(source: Source, url: str) -> bool:
-    matched = source.matches_article(url)
-    return looks_like_article(url) if matched is None else matched
-
-
-def is_listing(source: Source, url: str, is_next: bool) -> bool:
-    matched = source.matches_follow(url)
-    if matched is not None:
-        return matched
-    return is_next or any(marker in url for marker in _PAGINATION)
-
-
-def listing_targets(
-    source: Source, response: TextResponse, depth: int, links: LinkExtractor
-) -> tuple[list[str], list[str]]:
-    """A listing page's article links, and the listing pages it leads to within max_depth."""
-    next_links = set(
-        response.css('link[rel="next"]::attr(href), a[rel="next"]::attr(href)').getall()
-    )
-    next_urls = {normalize_url(response.urljoin(h)) for h in next_links}
-    articles: list[str] = []
-    listings: list[str] = []
-    for link in links.extract_links(response):
-        url = link.url
-        if not same_site(url, source.hosts):
-            continue
-        if is_article(source, url):
-            articles.append(url)
-        elif depth < source.max_depth and is_listing(source, url, normalize_url(url) in next_urls):
-            listings.append(url)
-    for url in next_urls:
-        if depth < source.max_depth and same_site(url, source.hosts):
-            listings.append(url)
-    return articles, listings
-
-
-def autodiscovered_feeds(source: Source, response: TextResponse) -> list[str]:
-    """`<link rel=alternate type=application/rss+xml>` of a listing page, when the source
-    names no feeds: a site's own list of its articles."""
-    if source.feeds or "feeds" not in source.discovery:
-        return []
-    found = []
-    for link in response.css('link[rel~="alternate"]'):
-        kind = (link.attrib.get("type") or "").lower()
-        href = link.attrib.get("href")
-        if not href or kind not in _FEED_TYPES or "comments" in href.lower():
-            continue
-        url = normalize_url(response.urljoin(href))
-        if same_site(url, source.hosts):
-            found.append(url)
-    return found
-
-
-def link_extractor() -> LinkExtractor:
-    return LinkExtractor(unique=True, deny_extensions=None)
 
 
 class NewsSpider(scrapy.Spider):

@@ -13,3 +13,7 @@ from newsbot.exit_codes import (  # noqa: F401  (commands import them from here)
     EXIT_SOURCE_FAILED,
     EXIT_USAGE,
 )
+
+#: log messages shown when no `--log-level` is given: warnings and errors (progress and
+#: summaries print at every level)
+DEFAULT_LOG_LEVEL = "WARNING"

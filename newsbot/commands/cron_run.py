@@ -322,6 +322,8 @@ def run(args: argparse.Namespace) -> int:
         error.exit_code = EXIT_USAGE
         raise error from None
     argv = crawl_argv(args)
+    if "--log-level" not in argv:
+        argv += ["--log-level", "INFO"]  # the log file holds the whole crawl, as before
     if "--json" not in argv:
         argv.append("--json")  # the summary cron-run prints comes from it
     embedded_warning = data_dir = None

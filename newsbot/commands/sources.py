@@ -95,7 +95,7 @@ class _Robots:
 def check_source(source: Any, timeout: float) -> dict[str, Any]:
     """What each entry point of one source yields, and one article through the stages.
 
-    Discovery makes the crawl's own decisions (spiders.news: which sitemaps robots.txt
+    Discovery makes the crawl's own decisions (spiders.follow: which sitemaps robots.txt
     adds, which entries and links are articles, which listing pages are followed to
     max_depth, which feeds a page names, what robots.txt disallows), so that
     `articles_found` is the number of article URLs a crawl of the source finds.
@@ -105,7 +105,7 @@ def check_source(source: Any, timeout: float) -> dict[str, Any]:
     from newsbot import settings as defaults
     from newsbot.discovery import parse_document
     from newsbot.urls import normalize_url
-    from spiders.news import (
+    from spiders.follow import (
         autodiscovered_feeds,
         entry_skipped,
         link_extractor,

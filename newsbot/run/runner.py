@@ -87,7 +87,7 @@ class SourceReport:
     def warnings(self) -> list[str]:
         """What the operator should fix though the source did not fail: URLs of the
         sources file (or sitemaps they name) that the site's robots.txt disallows."""
-        from spiders.news import robots_warning
+        from spiders.follow import robots_warning
 
         refused = self.stats.get(stat_keys.ROBOTS_REFUSED_URLS) or []
         return [robots_warning(url) for url in refused]

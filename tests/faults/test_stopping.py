@@ -317,3 +317,60 @@ def test_a_worker_stopped_by_sigterm_exits_143_and_keeps_what_it_extracted(
     summary, _ = json.JSONDecoder().raw_decode(output[output.index('{\n  "worker"') :])
     stored = urls_in(db, "articles")
     assert stored and summary["sources"]["site"]["articles_new"] == len(stored)
+
+
+def readme_unit() -> dict[str, str]:
+    """The README's `newsbot@.service`: its [Service] keys (comments dropped)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("# /etc/systemd/system/newsbot@.service", 1)[1].split("```", 1)[0]
+    service = block.split("[Service]", 1)[1].split("\n\n", 1)[0]
+    keys: dict[str, str] = {}
+    for line in service.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line:
+            key, _, value = line.partition("=")
+            keys[key.strip()] = value.strip()
+    return keys
+
+
+def test_the_readme_systemd_unit_stops_as_it_says(
+    db: psycopg.Connection, database_url: str, site: CountingSite, tmp_path: Path
+) -> None:
+    """`systemctl stop` as the README's unit configures it: KillSignal to every process of
+    the unit's control group, an exit code the unit counts as success, within the stop
+    timeout (less the margin the crawl needs)."""
+    unit = readme_unit()
+    assert unit["KillMode"] in ("control-group", "mixed")
+    kill_signal = signal.Signals[unit["KillSignal"]]
+    exec_start = unit["ExecStart"].split()
+    assert exec_start[:2] == ["/opt/newsbot/.venv/bin/newsbot", "crawl"], exec_start
+    sources = sources_file(tmp_path, site)
+    argv = [
+        arg.replace("/etc/newsbot/sources.toml", str(sources))
+        .replace("/var/log/newsbot", str(tmp_path))
+        .replace("%i", "site")
+        for arg in exec_start[2:]
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["NEWSBOT_DATABASE_URL"] = database_url  # the unit's EnvironmentFile
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsbot", "crawl", *argv],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # a control group of its own, as systemd gives the unit
+    )
+    _STARTED.append(proc)
+    time.sleep(max(0.0, site.first_article_at() + 2 - time.monotonic()))
+    assert proc.poll() is None, "the crawl ended before the stop"
+    os.killpg(proc.pid, kill_signal)
+    sent = time.monotonic()
+    output, _ = proc.communicate(timeout=float(unit["TimeoutStopSec"]) + 30)
+    took = time.monotonic() - sent
+    assert took < min(STOP_WITHIN, float(unit["TimeoutStopSec"])), took
+    assert str(proc.returncode) in unit["SuccessExitStatus"].split(), (proc.returncode, output)
+    assert_clean_output(output)
+    assert last_run(db)["status"] == "interrupted"
+    assert (tmp_path / "newsbot-site.log").exists()  # the unit's --log-file
