@@ -15,7 +15,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from newsbot import cli
+from newsbot import cli, commands
 from newsbot.exit_codes import (
     EXIT_FILE,
     EXIT_INTERNAL,
@@ -167,12 +167,13 @@ def test_os_error_names_the_missing_folder(capsys: pytest.CaptureFixture[str]) -
 
 def test_log_level_is_global_and_per_command() -> None:
     parser = cli._parser()
-    assert parser.parse_args(["runs"]).log_level == "WARNING"
-    assert parser.parse_args(["--log-level", "info", "runs"]).log_level == "INFO"
+    level = commands.log_level
+    assert level(parser.parse_args(["runs"])) == "WARNING"
+    assert level(parser.parse_args(["--log-level", "info", "runs"])) == "INFO"
     crawl = ["crawl", "--sources", "s.toml"]
-    assert parser.parse_args(crawl).log_level == "WARNING"
-    assert parser.parse_args(["--log-level", "DEBUG", *crawl]).log_level == "DEBUG"
-    assert parser.parse_args([*crawl, "--log-level", "error"]).log_level == "ERROR"
+    assert level(parser.parse_args(crawl)) == "WARNING"
+    assert level(parser.parse_args(["--log-level", "DEBUG", *crawl])) == "DEBUG"
+    assert level(parser.parse_args([*crawl, "--log-level", "error"])) == "ERROR"
     with pytest.raises(SystemExit) as exc:
         parser.parse_args(["--log-level", "chatty", "runs"])
     assert exc.value.code == EXIT_USAGE

@@ -17,3 +17,9 @@ from newsbot.exit_codes import (  # noqa: F401  (commands import them from here)
 #: log messages shown when no `--log-level` is given: warnings and errors (progress and
 #: summaries print at every level)
 DEFAULT_LOG_LEVEL = "WARNING"
+
+
+def log_level(args: object) -> str:
+    """The log level a command runs at: the one given (globally or after the command's
+    name), else DEFAULT_LOG_LEVEL."""
+    return getattr(args, "log_level", None) or DEFAULT_LOG_LEVEL

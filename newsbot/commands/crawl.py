@@ -8,7 +8,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from newsbot import stats as stat_keys
-from newsbot.commands import DEFAULT_LOG_LEVEL, EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED, log_level
 from newsbot.errors import NewsbotError
 from newsbot.exit_codes import EXIT_LOCKED, stopped_exit_code
 
@@ -158,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     report = run_crawl(
         args.sources,
         args.names,
-        log_level=getattr(args, "log_level", None) or DEFAULT_LOG_LEVEL,
+        log_level=log_level(args),
         log_file=args.log_file,
         overrides=parse_overrides(args.set),
         wait=args.wait,

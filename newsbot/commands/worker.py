@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from newsbot.commands import DEFAULT_LOG_LEVEL, EXIT_OK
+from newsbot.commands import EXIT_OK, log_level
 from newsbot.commands.crawl import (
     add_crawl_options,
     interrupted_message,
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         args.sources,
         args.names,
         until_idle=args.until_idle,
-        log_level=getattr(args, "log_level", None) or DEFAULT_LOG_LEVEL,
+        log_level=log_level(args),
         log_file=args.log_file,
         overrides=parse_overrides(args.set),
         progress=args.progress,
