@@ -7,7 +7,9 @@ test can check that every article is stored exactly once and nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 TOPICS = [
@@ -156,3 +158,20 @@ max_depth = 2
 timezone = "Europe/Kyiv"
 language = "en"
 """
+
+
+@contextlib.contextmanager
+def served(
+    tmp_path: Path, extra_sites: dict[str, Path] | None = None, extra_sources: str = ""
+) -> Iterator[tuple[dict[str, str], Path]]:
+    """The generated site (and any extra site folders) served on 127.0.0.1: their base
+    URLs by name, and a sources file naming them (SOURCES plus `extra_sources`)."""
+    from newsbot.demo.webserver import render_sources, serve_sites
+
+    site = build(tmp_path / "site")
+    template = tmp_path / "sources.toml.in"
+    template.write_text(SOURCES + extra_sources, encoding="utf-8")
+    with serve_sites({"wire": site, **(extra_sites or {})}) as bases:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(render_sources(template, bases), encoding="utf-8")
+        yield bases, sources

@@ -12,7 +12,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from newsbot.demo.webserver import render_sources, serve_sites
 from newsbot.storage import connect
 from tests import fixture_web
 
@@ -37,12 +36,7 @@ def newsbot(*args: str, database_url: str, cwd: Path = ROOT) -> subprocess.Compl
 @pytest.fixture
 def wire(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The generated site served on 127.0.0.1, and a sources file naming it."""
-    site = fixture_web.build(tmp_path / "site")
-    template = tmp_path / "sources.toml.in"
-    template.write_text(fixture_web.SOURCES, encoding="utf-8")
-    with serve_sites({"wire": site}) as bases:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(render_sources(template, bases), encoding="utf-8")
+    with fixture_web.served(tmp_path) as (bases, sources):
         yield bases["wire"], sources
 
 

@@ -21,7 +21,6 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from newsbot.commands.cron_run import crawl_argv, needs_attention, register, summary_lines
-from newsbot.demo.webserver import render_sources, serve_sites
 from newsbot.exit_codes import EXIT_LOCKED
 from newsbot.run.metrics import write_metrics
 from newsbot.run.runner import CrawlReport, SourceReport
@@ -52,12 +51,7 @@ def newsbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 @pytest.fixture
 def wire(tmp_path: Path) -> Iterator[Path]:
     """The generated site served on 127.0.0.1, and a sources file naming it."""
-    site = fixture_web.build(tmp_path / "site")
-    template = tmp_path / "sources.toml.in"
-    template.write_text(fixture_web.SOURCES, encoding="utf-8")
-    with serve_sites({"wire": site}) as bases:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(render_sources(template, bases), encoding="utf-8")
+    with fixture_web.served(tmp_path) as (_bases, sources):
         yield sources
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from newsbot.demo.webserver import render_sources, serve_sites
 from tests import fixture_web
 
 pytestmark = pytest.mark.slow  # crawls of a local server
@@ -39,12 +38,7 @@ MAX_LINE = 500
 @pytest.fixture
 def wire(tmp_path: Path) -> Iterator[Path]:
     """The generated site served on 127.0.0.1, and a sources file naming it."""
-    site = fixture_web.build(tmp_path / "site")
-    template = tmp_path / "sources.toml.in"
-    template.write_text(fixture_web.SOURCES, encoding="utf-8")
-    with serve_sites({"wire": site}) as bases:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(render_sources(template, bases), encoding="utf-8")
+    with fixture_web.served(tmp_path) as (_bases, sources):
         yield sources
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from newsbot import stats as stat_keys
 from newsbot.config import Source
-from newsbot.demo.webserver import render_sources, serve_sites
 from newsbot.items import Article, PageDate
 from newsbot.reposts import fingerprint
 from newsbot.run.runner import FINISHED_REASONS, SourceReport, limits_reason, recount_reposts
@@ -189,22 +188,16 @@ def test_runs_and_status_print_tables_and_status_warns_on_a_dead_run(
 @pytest.fixture
 def wire_and_refused(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     """The test wire, and a second site whose robots.txt disallows its feed."""
-    wire_root = fixture_web.build(tmp_path / "wire")
     refused = tmp_path / "refused"
     refused.mkdir()
     (refused / "robots.txt").write_text("User-agent: *\nDisallow: /rss.xml\n", encoding="utf-8")
     (refused / "rss.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel/></rss>')
     (refused / "index.html").write_text("<html><body><p>Home</p></body></html>")
-    template = tmp_path / "sources.toml.in"
-    template.write_text(
-        fixture_web.SOURCES
-        + '\n[[sources]]\nname = "refused"\nfeeds = ["{{refused}}/rss.xml"]\n'
-        + 'start_urls = ["{{refused}}/"]\n',
-        encoding="utf-8",
+    extra = (
+        '\n[[sources]]\nname = "refused"\nfeeds = ["{{refused}}/rss.xml"]\n'
+        + 'start_urls = ["{{refused}}/"]\n'
     )
-    with serve_sites({"wire": wire_root, "refused": refused}) as bases:
-        sources = tmp_path / "sources.toml"
-        sources.write_text(render_sources(template, bases), encoding="utf-8")
+    with fixture_web.served(tmp_path, {"refused": refused}, extra) as (bases, sources):
         yield bases, sources
 
 
