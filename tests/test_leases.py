@@ -255,7 +255,7 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
         outputs: dict[int, str] = {}
 
         def collect(i: int) -> None:
-            _, err = workers[i].communicate(timeout=300)
+            _, err = workers[i].communicate(timeout=150)
             outputs[i] = f"exit {workers[i].returncode}\n{err[-3000:]}"
 
         readers = [threading.Thread(target=collect, args=(i,)) for i in range(3)]
@@ -289,7 +289,7 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
     missed = set(held.values()) - after
     assert not missed, sorted(missed)[:10]
     # every article stored, and exactly once
-    stored = Counter(urlsplit(url).path for url, _ in per_url)
+    stored = Counter(unquote(urlsplit(url).path) for url, _ in per_url)
     assert all(count == 1 for _, count in per_url), [u for u, c in per_url if c > 1][:10]
     wanted = Counter(p for site in web.values() for p in site.articles)
     assert stored == wanted, sorted(set(wanted) - set(stored))[:10]
@@ -322,5 +322,5 @@ def _leases_of(client: redis.Redis, pid: int, web: dict) -> dict[str, tuple[str,
             if data is None:
                 continue
             url = picklecompat.loads(data)["url"]
-            held[f"{site}:{lease.decode()}"] = (site, urlsplit(url).path)
+            held[f"{site}:{lease.decode()}"] = (site, unquote(urlsplit(url).path))
     return held
