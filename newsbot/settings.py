@@ -90,6 +90,8 @@ NEWSBOT_REDIS_PREFIX = "newsbot"
 NEWSBOT_WORKER_ID = ""
 # seconds between two requests to one site, kept by all workers together (0: no pacing)
 NEWSBOT_PACE_INTERVAL = 0.0
+# seconds a request taken by a worker stays its own without a heartbeat (then back in the queue)
+NEWSBOT_LEASE_TIMEOUT = 300.0
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

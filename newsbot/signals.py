@@ -14,6 +14,11 @@ run_started = object()
 #: Receivers return True while a write is still under way.
 store_flush = object()
 
+#: how far the store is: receivers return (mark, written), where everything handed to
+#: the store so far is written with batch `mark` and every batch up to `written` is
+#: written or spooled. A distributed worker acks a request's lease once its articles are.
+store_position = object()
+
 #: stop this crawl (the first SIGINT/SIGTERM, newsbot.run.runner): ``reason`` (str). The
 #: spider drops what waits in the downloader; the engine is then closed as usual.
 stop_requested = object()

@@ -81,6 +81,9 @@ class StorePipeline:
             or 2 * self.writers
         )
         self.waiters: list[Deferred] = []
+        #: batches handed to the lanes so far, and those of them not yet written
+        self.batch_seq = 0
+        self.unwritten: set[int] = set()
         #: batches the database could not take wait here (newsbot.storage.spool)
         self.spool: Spool | None = None
         self.spool_writer: BatchWriter | None = None
@@ -97,6 +100,7 @@ class StorePipeline:
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.run_started, signal=newsbot_signals.run_started)
         crawler.signals.connect(pipeline.store_flush, signal=newsbot_signals.store_flush)
+        crawler.signals.connect(pipeline.position, signal=newsbot_signals.store_position)
         return pipeline
 
     def open_spider(self, spider: Any = None) -> None:
@@ -129,6 +133,13 @@ class StorePipeline:
         if self.batcher:
             self.flush()
         return self.batches_pending > 0
+
+    def position(self) -> tuple[int, int]:
+        """(mark, written): what was handed over so far is written with batch `mark`;
+        every batch up to `written` is written (or spooled, or failed and counted)."""
+        mark = self.batch_seq + (1 if self.batcher else 0)
+        written = min(self.unwritten) - 1 if self.unwritten else self.batch_seq
+        return mark, written
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, DroppedPage):  # the spider's: not an article at all
@@ -165,6 +176,9 @@ class StorePipeline:
             lane = self.lanes[self.next_lane % len(self.lanes)]
             self.next_lane += 1
             self.batches_pending += 1
+            self.batch_seq += 1
+            seq = self.batch_seq
+            self.unwritten.add(seq)
             run_id = self.run_id
 
             def write(_: object, lane: _Lane = lane) -> Deferred:
@@ -172,14 +186,15 @@ class StorePipeline:
                     deferToThread(lane.writer.write, batch, dropped, run_id)
                     .addCallback(self._count, len(batch))
                     .addErrback(self._write_failed, len(batch))
-                    .addBoth(self._written)
+                    .addBoth(self._written, seq)
                 )
 
             lane.pending = lane.pending.addBoth(write)
         return DeferredList([lane.pending for lane in self.lanes], consumeErrors=True)
 
-    def _written(self, result: Any) -> Any:
+    def _written(self, result: Any, seq: int = 0) -> Any:
         self.batches_pending -= 1
+        self.unwritten.discard(seq)
         waiters, self.waiters = self.waiters, []
         for waiter in waiters:
             waiter.callback(None)

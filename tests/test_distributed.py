@@ -110,7 +110,9 @@ def test_taking_a_request_marks_the_worker_active_in_the_same_step(redis_url: st
     assert queue.pop().url.endswith("/high")
     marked = float(client.hget("newsbot:active", "w1"))
     snap = front.snapshot()
-    assert snap.pending == 1 and abs(snap.now - marked) < 5
+    # 1 queued + 1 leased: a taken request stays pending until its worker acks it
+    assert snap.pending == 2 and abs(snap.now - marked) < 5
+    assert client.zcard("newsbot:frontier:s") == 1
     assert queue.pop().url.endswith("/low") and queue.pop() is None
 
 

@@ -34,7 +34,82 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--sources", metavar="FILE", help="report the sources of this file (default: all known)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--frontier",
+        action="store_true",
+        help="distributed mode: the current round per source in the Redis frontier "
+        "(NEWSBOT_REDIS_URL): queued, leased (by which worker, since when), done, failed",
+    )
     parser.set_defaults(run=run)
+
+
+def frontier_status(front: Any, names: list[str] | None = None) -> dict[str, Any]:
+    """The current round in the frontier, per source: queued, leased, done, failed."""
+    from newsbot.run.frontier import outcomes_key, source_of
+
+    queues = sorted(front.client.smembers(front.key("frontiers")))
+    round_id = front.current_round()
+    outcomes = front.client.hgetall(outcomes_key(round_id, front.prefix))
+    sources: dict[str, Any] = {}
+    for queue in queues:
+        name = source_of(queue, front.prefix)
+        if names is not None and name not in names:
+            continue
+        by_worker: dict[str, dict[str, Any]] = {}
+        leases = front.leases(name)
+        for lease in leases:
+            worker = lease["worker"] or "?"
+            entry = by_worker.setdefault(worker, {"worker": worker, "count": 0, "since": None})
+            entry["count"] += 1
+            if lease["since"] is not None and (
+                entry["since"] is None or lease["since"] < entry["since"]
+            ):
+                entry["since"] = lease["since"]
+        sources[name] = {
+            "queued": front.client.zcard(queue),
+            "leased": len(leases),
+            "done": int(outcomes.get(f"{name}:done", 0)),
+            "failed": int(outcomes.get(f"{name}:failed", 0)),
+            # the oldest lease of each worker: since when it holds work
+            "leases": [
+                {**e, "since": _utc(e["since"])} for e in sorted(by_worker.values(), key=_worker)
+            ],
+        }
+    return {"round": round_id, "sources": sources}
+
+
+def _worker(entry: dict[str, Any]) -> str:
+    return str(entry["worker"])
+
+
+def _utc(epoch: float | None) -> str | None:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat() if epoch is not None else None
+
+
+def run_frontier(args: argparse.Namespace, names: list[str] | None) -> int:
+    from newsbot.commands.runs import format_table, timestamp
+    from newsbot.run import frontier
+
+    report = frontier_status(frontier.Frontier(frontier.connect()), names)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    print(f"round {report['round'] if report['round'] is not None else '-'}")
+    rows: list[list[Any]] = []
+    for name, s in report["sources"].items():
+        held = ", ".join(
+            f"{e['worker']} ({e['count']} since {timestamp(datetime.fromisoformat(e['since']))})"
+            if e["since"]
+            else f"{e['worker']} ({e['count']})"
+            for e in s["leases"]
+        )
+        rows.append([name, s["queued"], s["leased"], s["done"], s["failed"], held or "-"])
+    headings = ["SOURCE", "QUEUED", "LEASED", "DONE", "FAILED", "LEASED BY (UTC)"]
+    for line in format_table(headings, rows):
+        print(line)
+    return EXIT_OK
 
 
 def _count(counters: dict[str, Any], key: str) -> int:
@@ -131,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
         from newsbot.config import load_sources
 
         names = [s.name for s in load_sources(args.sources)]
+    if args.frontier:
+        return run_frontier(args, names)
     from newsbot.run.locks import dead_run_warning, find_dead_runs
 
     with connect(resolve_database_url()) as conn:

@@ -5,7 +5,10 @@ come from the shared frontier (filled by `newsbot enqueue` and by every worker's
 discoveries) instead of the sources' entry points. A coordinator on the reactor:
 
 - heartbeats every HEARTBEAT seconds, saying whether this worker has work in hand
-  (a crawler not idle, or articles not yet written);
+  (a crawler not idle, articles not yet written, or leases not yet acked);
+- acks the leases of the requests it is done with (their articles written), renews
+  the others with its heartbeat, and puts any worker's expired leases back in the
+  queue (NEWSBOT_LEASE_TIMEOUT); at exit it hands back the leases it did not finish;
 - adds its counters to the current round's `crawl_runs` row each time it runs out of
   work (and at exit), so the row sums every worker;
 - records the round's end once the frontier is empty and every live worker has been
@@ -30,10 +33,16 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
+from newsbot import settings as defaults
 from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
 from newsbot.run import frontier
-from newsbot.run.frontier.components import distributed_settings
+from newsbot.run.frontier.components import (
+    MarkingPriorityQueue,
+    distributed_settings,
+    in_progress,
+    lease_queue,
+)
 from newsbot.run.frontier.setup import open_shared
 from newsbot.run.locks import SourceLocks
 from newsbot.run.progress import Progress
@@ -166,6 +175,14 @@ class Coordinator:
         #: counters already added to a round, per source (deltas are what is added)
         self.reported: dict[str, dict[str, float]] = {name: {} for name in crawlers}
         self.loop = LoopingCall(self.tick)
+        #: each source's leasing queue, once its crawler runs
+        self.queues: dict[str, MarkingPriorityQueue] = {}
+        first = next(iter(crawlers.values()), None)
+        self.lease_timeout = (
+            first.settings.getfloat("NEWSBOT_LEASE_TIMEOUT", defaults.NEWSBOT_LEASE_TIMEOUT)
+            if first is not None
+            else defaults.NEWSBOT_LEASE_TIMEOUT
+        )
 
     def start(self) -> None:
         self.loop.start(HEARTBEAT, now=False).addErrback(self._loop_failed)
@@ -195,11 +212,15 @@ class Coordinator:
                 self.rounds.append(current)
             for crawler in self.crawlers.values():
                 crawler.signals.send_catch_log(newsbot_signals.run_started, run_id=current)
+        self.settle()
         busy = self._has_work()
         if self.busy and not busy:
             self.report()  # before saying idle: a round's end must find our counters in
         self.busy = busy
-        self.front.heartbeat(busy=busy)
+        leases = [lease for queue in self.queues.values() for lease in queue.leases()]
+        reclaimed = self.front.heartbeat(busy=busy, leases=leases, lease_timeout=self.lease_timeout)
+        if reclaimed:
+            logger.warning("%d expired leases (a worker gone) put back in the frontier", reclaimed)
         if busy or self.stopping:
             return
         snap = self.front.snapshot()
@@ -214,18 +235,38 @@ class Coordinator:
             logger.info("frontier empty and every worker idle for %.1f s: stopping", self.grace)
             self.stop()
 
+    def settle(self) -> None:
+        """Ack the leases of the requests this worker is done with (articles written)."""
+        for name, crawler in self.crawlers.items():
+            queue = lease_queue(crawler)
+            if queue is None:
+                continue  # not started yet, or closed: keep what was settled so far
+            self.queues[name] = queue
+            queue.settle(in_progress(crawler), self._store_position(crawler))
+
+    @staticmethod
+    def _store_position(crawler: Crawler) -> tuple[int, int]:
+        answers = crawler.signals.send_catch_log(newsbot_signals.store_position)
+        for _receiver, answer in answers:
+            if isinstance(answer, tuple):
+                return answer
+        return (0, 0)  # no store: nothing to wait for
+
     def _has_work(self) -> bool:
+        busy = False
         for crawler in self.crawlers.values():
             engine = crawler.engine
             if engine is None or engine.spider is None:
                 continue
             if not engine.spider_is_idle():
-                return True
+                busy = True
+                continue
             # the store pipeline hands over what waits; True while it is writing
             answers = crawler.signals.send_catch_log(newsbot_signals.store_flush)
-            if any(busy is True for _receiver, busy in answers):
-                return True
-        return False
+            if any(answer is True for _receiver, answer in answers):
+                busy = True
+        # leases not yet acked: their articles are still being written (flushed above)
+        return busy or any(queue.held or queue.handled for queue in self.queues.values())
 
     # -- counters and the end -----------------------------------------------------------
 
@@ -256,9 +297,25 @@ class Coordinator:
                 deferred_from_coro(crawler.engine.close_spider_async(reason="finished"))
 
     def finish(self) -> None:
-        """At exit: the last counters, and this worker leaves the registry."""
+        """At exit: the last counters, the leases, and this worker leaves the registry.
+
+        The crawlers are closed and their stores have written what they were handed:
+        leases of requests Scrapy was done with are acked, the others handed back to
+        the frontier for another worker.
+        """
         if self.loop.running:
             self.loop.stop()
+        try:
+            back = []
+            for queue in self.queues.values():
+                queue.ack(list(queue.handled))
+                back += [(queue.source, lease) for lease in queue.unsettled()]
+                queue.held.clear()
+            if back:
+                logger.info("%d unfinished requests handed back to the frontier", len(back))
+                self.front.release(back)
+        except Exception:
+            logger.exception("could not settle this worker's leases (they expire)")
         try:
             self.report()
         except Exception:

@@ -17,7 +17,15 @@ Keys (all under the prefix, default ``newsbot``):
 - ``{p}:workers`` — hash worker id → JSON (host, pid, sources), written at start;
 - ``{p}:heartbeat`` / ``{p}:active`` — hashes worker id → Redis time of its last
   heartbeat / last activity (a request taken, or work still in hand);
-- ``{p}:pace:{site}`` — when a site's next request may be sent (ms, Redis clock).
+- ``{p}:pace:{site}`` — when a site's next request may be sent (ms, Redis clock);
+- ``{p}:leased:{source}`` — requests taken by a worker and not yet done: lease id →
+  expiry (Redis time); ``{p}:lease:{source}`` holds each one's serialised request and
+  ``{p}:lease-info:{source}`` its worker, since-time, queue score and round (JSON);
+  ``{p}:lease-seq`` numbers the leases. A lease is acked when its page is handled
+  (stored, dropped or failed), renewed with its worker's heartbeat, and put back in the
+  queue by any worker's heartbeat once expired (its worker was killed or its machine gone);
+- ``{p}:round:{id}:outcomes`` — per round, ``{source}:done`` / ``{source}:failed`` counts of
+  acked leases (`newsbot status --frontier`).
 """
 
 from __future__ import annotations
@@ -76,38 +84,143 @@ def queue_key(source: str, prefix: str = PREFIX) -> str:
     return f"{prefix}:frontier:{source}"
 
 
+def lease_keys(source: str, prefix: str = PREFIX) -> tuple[str, str, str]:
+    """A source's lease zset (id → expiry), request hash and info hash (id → JSON)."""
+    return (
+        f"{prefix}:leased:{source}",
+        f"{prefix}:lease:{source}",
+        f"{prefix}:lease-info:{source}",
+    )
+
+
+def source_of(queue: str, prefix: str = PREFIX) -> str:
+    """The source a queue key belongs to (the inverse of `queue_key`)."""
+    head = f"{prefix}:frontier:"
+    return queue[len(head) :] if queue.startswith(head) else queue
+
+
+def outcomes_key(round_id: int | str | None, prefix: str = PREFIX) -> str:
+    return f"{prefix}:round:{round_id if round_id is not None else 'none'}:outcomes"
+
+
 def seen_key(source: str, round_id: int | None, prefix: str = PREFIX) -> str:
     return f"{prefix}:seen:{source}:{round_id if round_id is not None else 'none'}"
 
 
 # One atomic step: the frontier is checked empty and every worker's activity read
 # together, so no request can be "in flight between" the two reads.
+# A leased request counts as pending: the round is not over while a killed worker's
+# lease waits to expire and go back to the queue.
 _SNAPSHOT = """
 local total = 0
+local head = ARGV[1] .. ':frontier:'
 for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   total = total + redis.call('ZCARD', key)
+  total = total + redis.call('ZCARD', ARGV[1] .. ':leased:' .. string.sub(key, #head + 1))
 end
 local t = redis.call('TIME')
 return {total, t[1] .. '.' .. string.format('%06d', t[2]),
         redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3])}
 """
 
-_HEARTBEAT = """
-local t = redis.call('TIME')
-local now = t[1] .. '.' .. string.format('%06d', t[2])
-redis.call('HSET', KEYS[1], ARGV[1], now)
-if ARGV[2] == '1' then redis.call('HSET', KEYS[2], ARGV[1], now) end
-return now
+# Put every expired lease of every queue back in its queue (at its old priority).
+# Expects `now` (seconds, Redis clock), KEYS[3] = the set of queues, ARGV[3] = prefix.
+_RECLAIM = """
+local reclaimed = 0
+local head = ARGV[3] .. ':frontier:'
+for _, queue in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  local source = string.sub(queue, #head + 1)
+  local leased = ARGV[3] .. ':leased:' .. source
+  local data_key = ARGV[3] .. ':lease:' .. source
+  local info_key = ARGV[3] .. ':lease-info:' .. source
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', now)) do
+    local data = redis.call('HGET', data_key, id)
+    if data then
+      local score = 0
+      local info = redis.call('HGET', info_key, id)
+      if info then score = tonumber(cjson.decode(info).score) or 0 end
+      redis.call('ZADD', queue, score, data)
+    end
+    redis.call('ZREM', leased, id)
+    redis.call('HDEL', data_key, id)
+    redis.call('HDEL', info_key, id)
+    reclaimed = reclaimed + 1
+  end
+end
 """
 
-#: pop the best request of a queue and mark the worker active in the same step
+# The heartbeat: say alive (and busy), renew this worker's leases, reclaim expired ones.
+# ARGV: worker, busy, prefix, lease timeout, then (source, lease id) pairs to renew.
+_HEARTBEAT = (
+    """
+local t = redis.call('TIME')
+local stamp = t[1] .. '.' .. string.format('%06d', t[2])
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('HSET', KEYS[1], ARGV[1], stamp)
+if ARGV[2] == '1' then redis.call('HSET', KEYS[2], ARGV[1], stamp) end
+local timeout = tonumber(ARGV[4])
+for i = 5, #ARGV - 1, 2 do
+  redis.call('ZADD', ARGV[3] .. ':leased:' .. ARGV[i], 'XX', now + timeout, ARGV[i + 1])
+end
+"""
+    + _RECLAIM
+    + """
+return {stamp, reclaimed}
+"""
+)
+
+# Expire the given leases now and reclaim: a stopping worker hands back what it took.
+# ARGV: (unused), (unused), prefix, then (source, lease id) pairs.
+_RELEASE = (
+    """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+for i = 4, #ARGV - 1, 2 do
+  redis.call('ZADD', ARGV[3] .. ':leased:' .. ARGV[i], 'XX', 0, ARGV[i + 1])
+end
+"""
+    + _RECLAIM
+    + """
+return reclaimed
+"""
+)
+
+#: take the best request of a queue as a lease and mark the worker active, in one step.
+#: KEYS: queue, active, leased, lease, lease-info, lease-seq; ARGV: worker, lease
+#: timeout (s). Returns {lease id, request}.
 POP_AND_MARK = """
-local found = redis.call('ZRANGE', KEYS[1], 0, 0)
+local found = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #found == 0 then return nil end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 local t = redis.call('TIME')
-redis.call('HSET', KEYS[2], ARGV[1], t[1] .. '.' .. string.format('%06d', t[2]))
-return found[1]
+local stamp = t[1] .. '.' .. string.format('%06d', t[2])
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('HSET', KEYS[2], ARGV[1], stamp)
+local id = tostring(redis.call('INCR', KEYS[6]))
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), id)
+redis.call('HSET', KEYS[4], id, found[1])
+redis.call('HSET', KEYS[5], id, cjson.encode({worker = ARGV[1], since = stamp, score = found[2]}))
+return {id, found[1]}
+"""
+
+#: a worker is done with these leases of one source: remove them and count outcomes.
+#: KEYS: leased, lease, lease-info, the round's outcomes hash; ARGV: source, ttl, then
+#: (lease id, outcome) pairs; an empty outcome is counted nowhere (retried, redirected).
+#: A lease already reclaimed is not counted: its next fetch is.
+ACK = """
+local acked = 0
+for i = 3, #ARGV - 1, 2 do
+  if redis.call('ZREM', KEYS[1], ARGV[i]) == 1 then
+    acked = acked + 1
+    if ARGV[i + 1] ~= '' then
+      redis.call('HINCRBY', KEYS[4], ARGV[1] .. ':' .. ARGV[i + 1], 1)
+      redis.call('EXPIRE', KEYS[4], tonumber(ARGV[2]))
+    end
+  end
+  redis.call('HDEL', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
+end
+return acked
 """
 
 # Take the site's send slot if it is free: returns 0 and moves the slot `interval`
@@ -155,6 +268,7 @@ class Frontier:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._snapshot = client.register_script(_SNAPSHOT)
         self._beat = client.register_script(_HEARTBEAT)
+        self._release = client.register_script(_RELEASE)
         self._pace = client.register_script(_PACE)
 
     def key(self, name: str) -> str:
@@ -189,7 +303,8 @@ class Frontier:
 
     def snapshot(self) -> Snapshot:
         total, now, beats, active = self._snapshot(
-            keys=[self.key("frontiers"), self.key("heartbeat"), self.key("active")]
+            keys=[self.key("frontiers"), self.key("heartbeat"), self.key("active")],
+            args=[self.prefix],
         )
         return Snapshot(int(total), float(now), _floats(beats), _floats(active))
 
@@ -198,12 +313,58 @@ class Frontier:
         self.client.hset(self.key("workers"), self.worker_id, json.dumps(info))
         self.heartbeat(busy=True)
 
-    def heartbeat(self, *, busy: bool) -> None:
-        """Say this worker is alive, and whether it still has work in hand."""
-        self._beat(
-            keys=[self.key("heartbeat"), self.key("active")],
-            args=[self.worker_id, "1" if busy else "0"],
+    def heartbeat(
+        self,
+        *,
+        busy: bool,
+        leases: Iterable[tuple[str, str]] = (),
+        lease_timeout: float = defaults.NEWSBOT_LEASE_TIMEOUT,
+    ) -> int:
+        """Say this worker is alive, and whether it still has work in hand; renew its
+        `leases` ((source, lease id) pairs) for `lease_timeout` seconds, and put every
+        expired lease, whoever took it, back in its queue. Returns how many were."""
+        args: list[str | float] = [self.worker_id, "1" if busy else "0", self.prefix]
+        args.append(lease_timeout)
+        for source, lease in leases:
+            args += [source, lease]
+        _, reclaimed = self._beat(
+            keys=[self.key("heartbeat"), self.key("active"), self.key("frontiers")], args=args
         )
+        return int(reclaimed)
+
+    def release(self, leases: Iterable[tuple[str, str]]) -> int:
+        """Put these leases ((source, lease id) pairs) back in their queues now."""
+        args: list[str] = ["", "", self.prefix]
+        for source, lease in leases:
+            args += [source, lease]
+        if len(args) == 3:
+            return 0
+        return int(
+            self._release(
+                keys=[self.key("heartbeat"), self.key("active"), self.key("frontiers")],
+                args=args,
+            )
+        )
+
+    def leases(self, source: str) -> list[dict]:
+        """The leases of a source now: id, worker, since (Redis time), expires."""
+        leased, _, info = lease_keys(source, self.prefix)
+        pipe = self.client.pipeline()
+        pipe.zrange(leased, 0, -1, withscores=True)
+        pipe.hgetall(info)
+        expiry, infos = pipe.execute()
+        found = []
+        for lease, expires in expiry:
+            detail = json.loads(infos[lease]) if lease in infos else {}
+            found.append(
+                {
+                    "id": lease,
+                    "worker": detail.get("worker"),
+                    "since": float(detail["since"]) if "since" in detail else None,
+                    "expires": expires,
+                }
+            )
+        return found
 
     def leave(self) -> None:
         for name in ("workers", "heartbeat", "active"):
