@@ -11,7 +11,12 @@ discoveries) instead of the sources' entry points. A coordinator on the reactor:
 - records the round's end once the frontier is empty and every live worker has been
   idle for the grace period (exactly one worker does it);
 - with `until_idle`, stops the worker once that has held for `until_idle` seconds;
-  without it, the worker waits for the next round.
+  without it, the worker waits for the next round;
+- stops the worker with a one-line error (FrontierUnavailable) when Redis lost the
+  frontier of an open round (restarted without persistence): its queue and
+  fingerprints are gone, so `newsbot enqueue` must re-seed it. Pages stored meanwhile
+  are not stored twice by the next round: articles are upserted by URL, and the
+  incremental middleware skips stored, unchanged pages.
 """
 
 from __future__ import annotations
@@ -139,6 +144,8 @@ def run_worker(
         display.stop()
         coordinator.finish()
         locks.close()
+    if coordinator.lost:
+        raise frontier.FrontierUnavailable(coordinator.lost)
     return WorkerReport(
         front.worker_id, coordinator.rounds, reports, interrupted, stopped_by=stopper.signum
     )
@@ -163,6 +170,10 @@ class Coordinator:
         self.rounds: list[int] = [self.round] if self.round is not None else []
         self.busy = True
         self.stopping = False
+        #: rounds this worker saw closed (a lost frontier after one is no error)
+        self.closed: set[int] = set()
+        #: why the worker stopped because Redis lost the frontier, or None
+        self.lost: str | None = None
         #: counters already added to a round, per source (deltas are what is added)
         self.reported: dict[str, dict[str, float]] = {name: {} for name in crawlers}
         self.loop = LoopingCall(self.tick)
@@ -188,6 +199,9 @@ class Coordinator:
 
     def _tick(self) -> None:
         current = self.front.current_round()
+        if current is None and self.round is not None and self.round not in self.closed:
+            self._frontier_lost()
+            return
         if current != self.round:
             self.report()  # what was done so far belongs to the round before
             self.round = current
@@ -206,6 +220,8 @@ class Coordinator:
         if snap.pending or snap.idle_for() < self.grace:
             return
         is_open = self.round is not None and self.front.round_open(self.round)
+        if self.round is not None and not is_open:
+            self.closed.add(self.round)
         if is_open and self.front.close_round(self.round):  # type: ignore[arg-type]
             with connect(self.database_url) as conn:
                 finish_run(conn, self.round, "finished", "finished")  # type: ignore[arg-type]
@@ -213,6 +229,21 @@ class Coordinator:
         if self.until_idle is not None:
             logger.info("frontier empty and every worker idle for %.1f s: stopping", self.grace)
             self.stop()
+
+    def _frontier_lost(self) -> None:
+        """Redis answers but knows no round while ours is open: its data is gone."""
+        self.lost = (
+            f"Redis lost the frontier of round {self.round} (restarted without persistence?): "
+            "stopping; re-seed it with `newsbot enqueue` (nothing stored is stored twice)"
+        )
+        logger.debug("frontier lost: %s", self.lost)
+        try:
+            self.report()
+            with connect(self.database_url) as conn:
+                finish_run(conn, self.round, "interrupted", "frontier_lost")  # type: ignore[arg-type]
+        except Exception:
+            logger.exception("could not record round %s as interrupted", self.round)
+        self.stop()
 
     def _has_work(self) -> bool:
         for crawler in self.crawlers.values():

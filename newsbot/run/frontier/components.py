@@ -26,7 +26,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 
 from newsbot import settings as defaults
-from newsbot.run.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, queue_key
+from newsbot.run.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, client_params, queue_key
 
 #: request.meta key carrying the crawl round a request belongs to
 ROUND = "newsbot_round"
@@ -51,6 +51,8 @@ def distributed_settings(
         "NEWSBOT_REDIS_PREFIX": prefix,
         "NEWSBOT_WORKER_ID": worker_id,
         "REDIS_URL": redis_url,
+        # scrapy-redis's client (queue, fingerprints) reconnects with backoff like ours
+        "REDIS_PARAMS": {"encoding": "utf-8", **client_params()},
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,
