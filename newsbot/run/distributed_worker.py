@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import redis
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -37,6 +39,7 @@ from twisted.internet.task import LoopingCall
 
 from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
+from newsbot.errors import DatabaseUnavailable
 from newsbot.run import frontier
 from newsbot.run.frontier.components import distributed_settings
 from newsbot.run.frontier.setup import open_shared
@@ -51,6 +54,7 @@ from newsbot.run.runner import (
 )
 from newsbot.storage import connect
 from newsbot.storage.runs import add_counters, finish_run
+from newsbot.storage.writer import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +174,8 @@ class Coordinator:
         self.rounds: list[int] = [self.round] if self.round is not None else []
         self.busy = True
         self.stopping = False
+        #: the last heartbeat failed (its warning said so once)
+        self.failing = False
         #: rounds this worker saw closed (a lost frontier after one is no error)
         self.closed: set[int] = set()
         #: why the worker stopped because Redis lost the frontier, or None
@@ -194,8 +200,19 @@ class Coordinator:
     def tick(self) -> None:
         try:
             self._tick()
-        except Exception:  # Redis or PostgreSQL hiccup: say so, try again next beat
+        except (psycopg.Error, redis.RedisError, DatabaseUnavailable) as exc:
+            # PostgreSQL or Redis restarting: say so once, try again next beat (counters
+            # not yet added stay counted here and go in with the next report)
+            if not self.failing:
+                logger.warning("worker heartbeat failed, retrying: %s", one_line(exc))
+            self.failing = True
+            return
+        except Exception:
             logger.exception("worker heartbeat failed")
+            return
+        if self.failing:
+            logger.warning("worker heartbeat works again")
+            self.failing = False
 
     def _tick(self) -> None:
         current = self.front.current_round()
@@ -264,19 +281,21 @@ class Coordinator:
         """Add what each source counted since the last report to the round's row."""
         if self.round is None:
             return
-        deltas = {}
+        deltas, done = {}, {}
         for name, crawler in self.crawlers.items():
             now = stat_keys.run_counters(crawler.stats.get_stats() if crawler.stats else {})
             before = self.reported[name]
             delta = {k: v - before.get(k, 0) for k, v in now.items() if isinstance(v, int | float)}
             if any(delta.values()):
                 deltas[name] = delta
-            self.reported[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
-        if not deltas:
-            return
-        with connect(self.database_url) as conn:
-            for name, delta in deltas.items():
-                add_counters(conn, self.round, name, delta)
+            done[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
+        if deltas:
+            # one transaction: a failed report adds nothing, and the next one adds it all
+            with connect(self.database_url) as conn:
+                for name, delta in deltas.items():
+                    add_counters(conn, self.round, name, delta, commit=False)
+                conn.commit()
+        self.reported.update(done)
 
     def stop(self) -> None:
         self.stopping = True
