@@ -43,7 +43,7 @@ from newsbot.errors import DatabaseUnavailable
 from newsbot.run import frontier
 from newsbot.run.frontier.components import distributed_settings
 from newsbot.run.frontier.setup import open_shared
-from newsbot.run.locks import SourceLocks
+from newsbot.run.locks import SourceLocks, watch
 from newsbot.run.progress import Progress
 from newsbot.run.runner import (
     SourceReport,
@@ -142,9 +142,12 @@ def run_worker(
 
     reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
     stopper = StopOnSignals(process, crawlers)
+    lock_check = watch(locks)  # a database restart drops the shared locks: take them again
     try:
         reports, interrupted = run_to_end(process, crawlers, stopper)
     finally:
+        if lock_check.running:
+            lock_check.stop()
         display.stop()
         coordinator.finish()
         locks.close()

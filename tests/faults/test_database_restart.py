@@ -129,7 +129,7 @@ def test_postgres_restarted_mid_crawl_workers_lose_nothing(
         assert enq.returncode == 0, enq.stderr
         command = [
             sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
-            "--until-idle", "3", "--progress", "off", "--json",
+            "--until-idle", "5", "--progress", "off", "--json",
             "-s", "NEWSBOT_STORE_BATCH_SIZE=5", "-s", "NEWSBOT_SPOOL_RETRY_INTERVAL=0.5",
         ]  # fmt: skip
         errs = [tmp_path / f"worker-{i}.err" for i in range(2)]
@@ -169,3 +169,18 @@ def test_postgres_restarted_mid_crawl_workers_lose_nothing(
     counters = runs[0][1]["slow"]
     assert counters["newsbot/store/new"] + counters["newsbot/store/respooled"] == ARTICLES
     assert counters["newsbot/store/spooled"] == counters["newsbot/store/respooled"] == spooled
+
+
+def test_source_locks_lost_in_a_restart_are_taken_again(cluster: PgCluster, database: str) -> None:
+    from newsbot.run.locks import SourceLocks
+
+    with SourceLocks(database) as ours:
+        assert ours.acquire(["a", "b"]) == {}
+        cluster.stop()
+        ours.keep()  # the database is away: the locks are known lost, taken again later
+        assert ours.lost == ["a", "b"]
+        cluster.start()
+        with SourceLocks(database) as other:
+            ours.keep()
+            assert ours.held == ["a", "b"] and not ours.lost
+            assert other.acquire(["a"]) != {}  # another crawl cannot take them meanwhile
