@@ -1,25 +1,28 @@
-"""Distributed-mode benchmark: 1, 2 and 3 `newsbot worker` processes on one Redis frontier.
+"""Distributed-mode benchmark: one `newsbot crawl`, then 1, 2 and 4 `newsbot worker`s.
 
     .venv/bin/python bench/distributed.py [--articles-per-site 850] [--sites 6]
-        [--workers 1,2,3] [--stage-workers 0] [--paced-rate 4] [--database-url URL]
-        [--redis-url URL]
+        [--workers 1,2,4] [--no-crawl] [--quick] [--stage-workers 0] [--paced-rate 4]
+        [--database-url URL] [--redis-url URL]
 
 Writes a generated news web (≥ 5,000 pages by default: feeds, sitemap indexes,
 paginated archives, news-sized article pages, some sites reposting others) and
 serves each site from its own server *process*, logging every request. Redis is a
 private `redis-server` (Debian's package) on a free port unless --redis-url names one.
-For each N: a fresh database and frontier, `newsbot enqueue`, then N workers started
-together with --until-idle; it prints pages/s (between the first and the last fetch),
-articles stored, duplicate fetches (a page fetched twice; robots.txt, which Scrapy
-reads once per worker and site, apart), duplicate rows (two rows for one article
-URL or canonical), and the peak request rate per site over any 5-second window,
-against each site's configured limit. One site ("paced") gets a limit of --paced-rate
-requests/s, below what the workers would fetch it at, so the limit binds; the others
-a loose one, so the web server is not what limits throughput.
+First one ordinary `newsbot crawl` of the web (the single-process reference, unless
+--no-crawl); then for each N: a fresh database and frontier, `newsbot enqueue`, then N
+workers started together with --until-idle. For each it prints pages/s (between the
+first and the last fetch), articles stored, duplicate fetches (a page fetched twice;
+robots.txt, which Scrapy reads once per worker and site, apart), duplicate rows (two
+rows for one article URL or canonical), and the peak request rate per site over any
+5-second window, against each site's configured limit. One site ("paced") gets a
+limit of --paced-rate requests/s, below what the workers would fetch it at, so the
+limit binds; the others a loose one, so the web server is not what limits throughput.
+--quick is a short run (a paced site of 40 articles, 2 others of 120).
 
 Each worker runs its stages in-line by default (--stage-workers 0): one worker then
 uses about one core, which is what makes scaling from 1 to 2 workers measurable on a
 2-core machine (with stage worker processes, a single worker already fills both).
+The `newsbot crawl` row runs with the same setting.
 """
 
 from __future__ import annotations
@@ -125,22 +128,26 @@ def one_run(
             for s, b in bases.items()
         ))  # fmt: skip
         env = {**os.environ, "NEWSBOT_DATABASE_URL": url, "NEWSBOT_REDIS_URL": redis_url}
-        subprocess.run(
-            [sys.executable, "-m", "newsbot", "enqueue", "--sources", str(sources)],
-            cwd=ROOT, env=env, check=True, capture_output=True,
-        )  # fmt: skip
-        started = time.time()
-        command = [
-            sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
-            "--until-idle", "3", "--progress", "off", "--log-level", "WARNING",
+        common = [
+            "--sources", str(sources), "--progress", "off", "--log-level", "WARNING",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=32",
             "-s", f"NEWSBOT_STAGE_WORKERS={args.stage_workers}",
         ]  # fmt: skip
+        if n:
+            subprocess.run(
+                [sys.executable, "-m", "newsbot", "enqueue", "--sources", str(sources)],
+                cwd=ROOT, env=env, check=True, capture_output=True,
+            )  # fmt: skip
+            command = [sys.executable, "-m", "newsbot", "worker", "--until-idle", "3", *common]
+        else:  # the reference: one ordinary crawl process, no Redis
+            env.pop("NEWSBOT_REDIS_URL")
+            command = [sys.executable, "-m", "newsbot", "crawl", *common]
+        started = time.time()
         workers = [
             subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
             )
-            for _ in range(n)
+            for _ in range(max(n, 1))
         ]
         codes = []
         for worker in workers:
@@ -180,18 +187,30 @@ def one_run(
     }
 
 
+def _label(workers: int) -> str:
+    return "crawl" if workers == 0 else f"{workers} worker" + ("s" if workers > 1 else "")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles-per-site", type=int, default=850)
     parser.add_argument("--sites", type=int, default=6)
-    parser.add_argument("--workers", default="1,2,3")
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--no-crawl", action="store_true", help="skip the newsbot crawl row")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short run: a paced site of 40 articles, 2 others of 120",
+    )
     parser.add_argument("--stage-workers", type=int, default=0)
     parser.add_argument("--paced-rate", type=float, default=4.0)
     parser.add_argument("--database-url", help="server to create scratch databases on")
     parser.add_argument("--redis-url", help="a Redis to use (its database is flushed)")
     args = parser.parse_args()
+    if args.quick:
+        args.sites, args.articles_per_site = 3, 120
 
-    specs = [SiteSpec("paced", "dated", 200)]
+    specs = [SiteSpec("paced", "dated", 40 if args.quick else 200)]
     for i in range(args.sites - 1):
         repost = {"repost_of": f"site{i - 1}", "reposts": 40} if i % 2 else {}
         specs.append(SiteSpec(f"site{i}", STYLES[i % 3], args.articles_per_site, **repost))
@@ -208,14 +227,16 @@ def main() -> int:
             file=sys.stderr,
         )
         results = []
-        for n in (int(x) for x in args.workers.split(",")):
-            print(f"{n} worker(s)…", file=sys.stderr)
+        runs = [] if args.no_crawl else [0]
+        for n in [*runs, *(int(x) for x in args.workers.split(","))]:
+            print(f"{n} worker(s)…" if n else "one newsbot crawl…", file=sys.stderr)
             results.append(one_run(n, web, specs_t, server, args.redis_url or redis_url, args, tmp))
 
     base = results[0]["free pages"] / results[0]["active"]
-    print(f"\npages fetched by one worker: {results[0]['pages']}; articles: {articles}")
+    first = "one crawl" if results[0]["workers"] == 0 else "one worker"
+    print(f"\npages fetched by {first}: {results[0]['pages']}; articles: {articles}")
     header = (
-        f"{'workers':>7}  {'pages/s':>8}  {'speed-up':>8}  {'stored':>7}  {'dup fetches':>11}  "
+        f"{'run':>9}  {'pages/s':>8}  {'speed-up':>8}  {'stored':>7}  {'dup fetches':>11}  "
         f"{'dup rows':>8}  {'paced peak/limit':>16}  {'max other peak':>14}  {'wall s':>6}  exit"
     )
     print(header)
@@ -224,14 +245,15 @@ def main() -> int:
         paced_peak, paced_limit = r["peak"]["paced"]
         other = max(p for s, (p, _) in r["peak"].items() if s != "paced")
         print(
-            f"{r['workers']:>7}  {rate:>8.1f}  {rate / base:>8.2f}  {r['stored']:>7}  "
+            f"{_label(r['workers']):>9}  {rate:>8.1f}  {rate / base:>8.2f}  {r['stored']:>7}  "
             f"{r['duplicate fetches']:>11}  {r['duplicate rows']:>8}  "
             f"{paced_peak:>7.1f}/{paced_limit:<8.1f}  {other:>14.1f}  {r['wall']:>6.1f}  "
             f"{','.join(map(str, r['exit codes']))}"
         )
     print(
         "\npages/s: responses of the unpaced sites between their first and last request; "
-        "wall s: enqueue to the last worker's exit (includes start-up and the 3 s idle wait)"
+        "speed-up: against the first row; wall s: start to the last process's exit "
+        "(workers: includes start-up and the 3 s idle wait)"
     )
     ok = all(
         r["stored"] == r["expected"] and not r["duplicate fetches"] and not r["duplicate rows"]

@@ -64,6 +64,9 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.private_network.PrivateNetworkMiddleware": 60,
     # distributed mode only: one request rate per site across every worker (Redis); last
     # before the download, so that nothing holds a request after its slot
+    # distributed mode only: max_pages/max_duration per round, counted in Redis; before
+    # the pace slot, so a request dropped at a limit does not take one
+    "middlewares.round_limits.RoundLimitsMiddleware": 940,
     "middlewares.shared_pace.SharedPaceMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "middlewares.retry.BackoffRetryMiddleware": 550,

@@ -51,6 +51,8 @@ REFUSED_PRIVATE_ADDRESS = "newsbot/refused/private_address"
 # politeness
 RETRY_BACKOFF_SECONDS = "newsbot/retry/backoff_seconds"
 PACE_WAITS = "newsbot/pace/waits"
+#: distributed mode: requests dropped unfetched, the round's max_pages/max_duration reached
+ROUND_LIMIT_DROPPED = "newsbot/round_limit/dropped"
 
 # storage
 STORE_NEW = "newsbot/store/new"

@@ -139,7 +139,8 @@ class NewsSpider(scrapy.Spider):
     # -- entry points ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        if self.source.max_duration:
+        # a worker's limits are the round's, kept by middlewares.round_limits
+        if self.source.max_duration and not self.distributed:
             from twisted.internet import reactor
 
             reactor.callLater(self.source.max_duration, self._stop, "max_duration")  # type: ignore[attr-defined]
@@ -251,8 +252,14 @@ class NewsSpider(scrapy.Spider):
             **kwargs,
         )
 
+    def _dropped_at_limit(self, failure: Failure) -> bool:
+        """Dropped unfetched: the source reached a limit (its own, or its round's)."""
+        return bool(failure.check(IgnoreRequest)) and bool(
+            self._stopped or " of round " in failure.getErrorMessage()
+        )
+
     def entry_failed(self, failure: Failure) -> None:
-        if self._stopped and failure.check(IgnoreRequest):
+        if self._dropped_at_limit(failure):
             return  # dropped unfetched: the source reached a limit
         if self._robots_refused(failure):
             return
@@ -267,7 +274,7 @@ class NewsSpider(scrapy.Spider):
 
     def optional_failed(self, failure: Failure) -> None:
         """robots.txt and autodiscovered feeds: their absence is normal."""
-        if self._stopped and failure.check(IgnoreRequest):
+        if self._dropped_at_limit(failure):
             return  # dropped unfetched: the source was stopped
         if self._robots_refused(failure):
             return
@@ -475,7 +482,11 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
         self._article_pages += 1
-        if self.source.max_pages and self._article_pages > self.source.max_pages:
+        if (
+            self.source.max_pages
+            and self._article_pages > self.source.max_pages
+            and not self.distributed
+        ):
             self._stop("max_pages")
             return
         hints = self._hints.pop(response.request.url if response.request else "", hints)

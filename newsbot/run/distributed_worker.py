@@ -14,7 +14,12 @@ discoveries) instead of the sources' entry points. A coordinator on the reactor:
 - records the round's end once the frontier is empty and every live worker has been
   idle for the grace period (exactly one worker does it);
 - with `until_idle`, stops the worker once that has held for `until_idle` seconds;
-  without it, the worker waits for the next round.
+  without it, the worker waits for the next round;
+- stops the worker with a one-line error (FrontierUnavailable) when Redis lost the
+  frontier of an open round (restarted without persistence): its queue and
+  fingerprints are gone, so `newsbot enqueue` must re-seed it. Pages stored meanwhile
+  are not stored twice by the next round: articles are upserted by URL, and the
+  incremental middleware skips stored, unchanged pages.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import redis
 from scrapy import signals
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler, CrawlerProcess
@@ -36,6 +43,7 @@ from twisted.internet.task import LoopingCall
 from newsbot import settings as defaults
 from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
+from newsbot.errors import DatabaseUnavailable
 from newsbot.run import frontier
 from newsbot.run.frontier.components import (
     MarkingPriorityQueue,
@@ -44,7 +52,7 @@ from newsbot.run.frontier.components import (
     lease_queue,
 )
 from newsbot.run.frontier.setup import open_shared
-from newsbot.run.locks import SourceLocks
+from newsbot.run.locks import SourceLocks, watch
 from newsbot.run.progress import Progress
 from newsbot.run.runner import (
     SourceReport,
@@ -55,6 +63,7 @@ from newsbot.run.runner import (
 )
 from newsbot.storage import connect
 from newsbot.storage.runs import add_counters, finish_run
+from newsbot.storage.writer import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -142,12 +151,17 @@ def run_worker(
 
     reactor.callWhenRunning(coordinator.start)  # type: ignore[attr-defined]
     stopper = StopOnSignals(process, crawlers)
+    lock_check = watch(locks)  # a database restart drops the shared locks: take them again
     try:
         reports, interrupted = run_to_end(process, crawlers, stopper)
     finally:
+        if lock_check.running:
+            lock_check.stop()
         display.stop()
         coordinator.finish()
         locks.close()
+    if coordinator.lost:
+        raise frontier.FrontierUnavailable(coordinator.lost)
     return WorkerReport(
         front.worker_id, coordinator.rounds, reports, interrupted, stopped_by=stopper.signum
     )
@@ -172,6 +186,12 @@ class Coordinator:
         self.rounds: list[int] = [self.round] if self.round is not None else []
         self.busy = True
         self.stopping = False
+        #: the last heartbeat failed (its warning said so once)
+        self.failing = False
+        #: rounds this worker saw closed (a lost frontier after one is no error)
+        self.closed: set[int] = set()
+        #: why the worker stopped because Redis lost the frontier, or None
+        self.lost: str | None = None
         #: counters already added to a round, per source (deltas are what is added)
         self.reported: dict[str, dict[str, float]] = {name: {} for name in crawlers}
         self.loop = LoopingCall(self.tick)
@@ -200,11 +220,25 @@ class Coordinator:
     def tick(self) -> None:
         try:
             self._tick()
-        except Exception:  # Redis or PostgreSQL hiccup: say so, try again next beat
+        except (psycopg.Error, redis.RedisError, DatabaseUnavailable) as exc:
+            # PostgreSQL or Redis restarting: say so once, try again next beat (counters
+            # not yet added stay counted here and go in with the next report)
+            if not self.failing:
+                logger.warning("worker heartbeat failed, retrying: %s", one_line(exc))
+            self.failing = True
+            return
+        except Exception:
             logger.exception("worker heartbeat failed")
+            return
+        if self.failing:
+            logger.warning("worker heartbeat works again")
+            self.failing = False
 
     def _tick(self) -> None:
         current = self.front.current_round()
+        if current is None and self.round is not None and self.round not in self.closed:
+            self._frontier_lost()
+            return
         if current != self.round:
             self.report()  # what was done so far belongs to the round before
             self.round = current
@@ -227,6 +261,8 @@ class Coordinator:
         if snap.pending or snap.idle_for() < self.grace:
             return
         is_open = self.round is not None and self.front.round_open(self.round)
+        if self.round is not None and not is_open:
+            self.closed.add(self.round)
         if is_open and self.front.close_round(self.round):  # type: ignore[arg-type]
             with connect(self.database_url) as conn:
                 finish_run(conn, self.round, "finished", "finished")  # type: ignore[arg-type]
@@ -252,6 +288,21 @@ class Coordinator:
                 return answer
         return (0, 0)  # no store: nothing to wait for
 
+    def _frontier_lost(self) -> None:
+        """Redis answers but knows no round while ours is open: its data is gone."""
+        self.lost = (
+            f"Redis lost the frontier of round {self.round} (restarted without persistence?): "
+            "stopping; re-seed it with `newsbot enqueue` (nothing stored is stored twice)"
+        )
+        logger.debug("frontier lost: %s", self.lost)
+        try:
+            self.report()
+            with connect(self.database_url) as conn:
+                finish_run(conn, self.round, "interrupted", "frontier_lost")  # type: ignore[arg-type]
+        except Exception:
+            logger.exception("could not record round %s as interrupted", self.round)
+        self.stop()
+
     def _has_work(self) -> bool:
         busy = False
         for crawler in self.crawlers.values():
@@ -274,19 +325,21 @@ class Coordinator:
         """Add what each source counted since the last report to the round's row."""
         if self.round is None:
             return
-        deltas = {}
+        deltas, done = {}, {}
         for name, crawler in self.crawlers.items():
             now = stat_keys.run_counters(crawler.stats.get_stats() if crawler.stats else {})
             before = self.reported[name]
             delta = {k: v - before.get(k, 0) for k, v in now.items() if isinstance(v, int | float)}
             if any(delta.values()):
                 deltas[name] = delta
-            self.reported[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
-        if not deltas:
-            return
-        with connect(self.database_url) as conn:
-            for name, delta in deltas.items():
-                add_counters(conn, self.round, name, delta)
+            done[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
+        if deltas:
+            # one transaction: a failed report adds nothing, and the next one adds it all
+            with connect(self.database_url) as conn:
+                for name, delta in deltas.items():
+                    add_counters(conn, self.round, name, delta, commit=False)
+                conn.commit()
+        self.reported.update(done)
 
     def stop(self) -> None:
         self.stopping = True

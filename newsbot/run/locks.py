@@ -7,6 +7,10 @@ source name, held by a dedicated connection for the whole crawl. The server drop
 session locks when that connection ends, so a killed crawler never leaves a stale lock.
 It does leave its `crawl_runs` row `running`: `interrupt_dead_runs` finds such rows by
 their sources' locks, which nobody holds any more, and records them as interrupted.
+A server restart ends the session too, and with it the locks of a crawl that is still
+running (its articles wait in the spool meanwhile): `SourceLocks.keep`, run every
+LOCK_CHECK_SECONDS during a crawl (`watch`), reconnects and takes them again, with a
+warning, so that another crawl neither overlaps it nor records its run as dead.
 This module is the policy (what to lock, how long to wait, what to tell the operator);
 the SQL is in newsbot.storage.locks.
 """
@@ -14,25 +18,34 @@ the SQL is in newsbot.storage.locks.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import socket
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import psycopg
 
+from newsbot.errors import DatabaseUnavailable
 from newsbot.storage import connect
 from newsbot.storage.locks import (
     interrupt_unlocked_runs,
     lock_holder,
     lock_name,
+    ping,
     running_run_of,
     set_application_name,
     unlock_all,
     unlocked_running_runs,
 )
 from newsbot.storage.locks import try_lock as try_source_lock
+
+logger = logging.getLogger(__name__)
+
+#: seconds between two checks that the lock connection (and so the locks) still lives
+LOCK_CHECK_SECONDS = 5.0
 
 #: application_name of a lock connection: lets another crawler say who holds a lock
 _APP_PREFIX = "newsbot crawl "
@@ -51,6 +64,7 @@ __all__ = [
     "holder",
     "interrupt_dead_runs",
     "lock_name",
+    "watch",
 ]
 
 
@@ -64,10 +78,16 @@ class SourceLocks:
         #: shared locks: the workers of a distributed crawl hold a source together, and
         #: an ordinary crawl (exclusive) of it waits or exits 4 meanwhile
         self.shared = shared
-        self.conn: psycopg.Connection = connect(database_url, autocommit=True)
-        me = f"{_APP_PREFIX}{socket.gethostname()} pid {os.getpid()}"
-        set_application_name(self.conn, me)
+        self.database_url = database_url
+        self.conn: psycopg.Connection = self._connect()
         self.held: list[str] = []
+        #: sources whose lock went with a lost session and could not be taken again yet
+        self.lost: list[str] = []
+
+    def _connect(self) -> psycopg.Connection:
+        conn = connect(self.database_url, autocommit=True)
+        set_application_name(conn, f"{_APP_PREFIX}{socket.gethostname()} pid {os.getpid()}")
+        return conn
 
     def __enter__(self) -> SourceLocks:
         return self
@@ -83,6 +103,52 @@ class SourceLocks:
             unlock_all(self.conn)
         self.conn.close()
         self.held.clear()
+
+    def keep(self) -> None:
+        """Check the lock session; when it is gone (the server restarted, the session was
+        terminated) its locks are gone too: reconnect and take them again, warning."""
+        try:
+            if not self.conn.closed:
+                ping(self.conn)
+                if not self.lost:
+                    return
+        except psycopg.Error:
+            pass
+        if self.conn.closed or self.conn.broken:
+            with contextlib.suppress(psycopg.Error):
+                self.conn.close()
+            try:
+                self.conn = self._connect()
+            except (psycopg.Error, DatabaseUnavailable):
+                if self.held:
+                    logger.warning(
+                        "source locks lost with their database session (%s); taking them "
+                        "again once the database answers",
+                        ", ".join(self.held),
+                    )
+                    self.lost += self.held
+                    self.held = []
+                return
+            self.lost += self.held
+            self.held = []
+        try:
+            for source in list(self.lost):
+                if self.try_lock(source):
+                    self.lost.remove(source)
+                    logger.warning(
+                        "source %s: its lock was lost with the database session "
+                        "(server restarted?) and is held again",
+                        source,
+                    )
+                else:
+                    logger.warning(
+                        "source %s: its lock was lost with the database session and "
+                        "another crawl holds it now (%s)",
+                        source,
+                        holder(self.conn, source),
+                    )
+        except psycopg.Error:
+            pass  # the database went away again: next check
 
     def try_lock(self, source: str) -> bool:
         if try_source_lock(self.conn, source, shared=self.shared):
@@ -105,6 +171,19 @@ class SourceLocks:
                 break
             time.sleep(min(_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
         return {s: holder(self.conn, s) for s in pending}
+
+
+def watch(locks: SourceLocks, interval: float = LOCK_CHECK_SECONDS) -> Any:
+    """Run `locks.keep` every `interval` seconds off the reactor thread, while the
+    reactor runs; the LoopingCall (stop it when the crawl ends)."""
+    from twisted.internet.task import LoopingCall
+    from twisted.internet.threads import deferToThread
+
+    loop = LoopingCall(lambda: deferToThread(locks.keep))
+    loop.start(interval, now=False).addErrback(
+        lambda failure: logger.error("source lock check stopped: %s", failure.getTraceback())
+    )
+    return loop
 
 
 def holder(conn: psycopg.Connection, source: str) -> str:

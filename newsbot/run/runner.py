@@ -22,7 +22,7 @@ from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.errors import SourceLocked
-from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
+from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_runs, watch
 from newsbot.run.progress import Progress
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
@@ -341,6 +341,7 @@ def run_crawl(
             log_file=log_file,
             overrides=overrides,
             progress=Progress(progress, progress_interval),
+            locks=locks,
         )
         report.skipped = skipped
         if skipped:
@@ -359,8 +360,10 @@ def _crawl_locked(
     log_file: str | None,
     overrides: dict[str, Any],
     progress: Progress,
+    locks: SourceLocks | None = None,
 ) -> CrawlReport:
-    """The crawl proper, once every source in `sources` is locked by this process."""
+    """The crawl proper, once every source in `sources` is locked by this process
+    (`locks`: kept while the crawl runs, see SourceLocks.keep)."""
     with connect(database_url) as conn:
         run_id = start_run(conn, [s.name for s in sources])
 
@@ -379,9 +382,12 @@ def _crawl_locked(
         crawlers[source.name] = crawler
     progress.attach(crawlers)
     stopper = StopOnSignals(process, crawlers)
+    lock_check = watch(locks) if locks is not None else None
     try:
         reports, interrupted = run_to_end(process, crawlers, stopper)
     finally:
+        if lock_check is not None and lock_check.running:
+            lock_check.stop()
         progress.stop()
     report = CrawlReport(run_id, database_url, reports, stopped_by=stopper.signum)
     status = "interrupted" if interrupted else ("failed" if report.failed else "finished")

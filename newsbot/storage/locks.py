@@ -31,6 +31,11 @@ def set_application_name(conn: psycopg.Connection, name: str) -> None:
     conn.execute("SELECT set_config('application_name', %s, false)", (name[:63],))
 
 
+def ping(conn: psycopg.Connection) -> None:
+    """Raise psycopg.Error when the session is gone (and so are its locks)."""
+    conn.execute("SELECT 1")
+
+
 def unlock_all(conn: psycopg.Connection) -> None:
     """Release every advisory lock of the session, to be explicit before closing it."""
     conn.execute("SELECT pg_advisory_unlock_all()")

@@ -47,9 +47,15 @@ def finish_run(
 
 
 def add_counters(
-    conn: psycopg.Connection, run_id: int, source: str, delta: Mapping[str, float]
+    conn: psycopg.Connection,
+    run_id: int,
+    source: str,
+    delta: Mapping[str, float],
+    *,
+    commit: bool = True,
 ) -> None:
-    """Add numbers to one source's counters: several workers report into one round."""
+    """Add numbers to one source's counters: several workers report into one round
+    (commit=False: the caller commits several sources' together)."""
     numbers = {k: v for k, v in delta.items() if isinstance(v, int | float) and v}
     if not numbers:
         return
@@ -63,7 +69,8 @@ def add_counters(
            WHERE id = %(id)s""",
         {"source": source, "delta": Jsonb(numbers), "id": run_id},
     )
-    conn.commit()
+    if commit:
+        conn.commit()
 
 
 def join_run(conn: psycopg.Connection, run_id: int, sources: Sequence[str]) -> bool:

@@ -10,20 +10,23 @@ so an article already stored comes back "unchanged" and is never stored twice. T
 is removed only after every line in it was written.
 
 One file per database + source, under $NEWSBOT_SPOOL_DIR (default
-/var/tmp/newsbot-<user>/spool). A source is crawled by one process at a time per
-database (newsbot.run.locks), so only the threads of one process share a file; a lock
-serialises them.
+/var/tmp/newsbot-<user>/spool). The threads of one process share a file, and so do
+the `newsbot worker`s of one machine, which crawl a source together: a thread lock and
+an flock on ``<file>.lock`` serialise them, so a drain that removes the file never
+removes what another process appended after it was read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import getpass
 import hashlib
 import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import UnionType
@@ -142,6 +145,20 @@ class Spool:
         #: articles the last drain found the database would never take
         self.rejected = 0
 
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This process's threads, then the other processes on this machine, one at a time."""
+        with self._lock:
+            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(
+                self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600
+            )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                yield
+            finally:
+                os.close(fd)  # releases the flock
+
     def append(self, articles: Iterable[Article], run_id: int | None = None) -> int:
         """Append articles durably (written and fsynced before returning); how many."""
         lines = [
@@ -150,8 +167,7 @@ class Spool:
         ]
         if not lines:
             return 0
-        with self._lock:
-            self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with self._locked():
             created = not self.path.exists()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as out:
@@ -184,7 +200,7 @@ class Spool:
 
     def pending(self) -> int:
         """How many articles wait in the spool."""
-        with self._lock:
+        with self._locked():
             return len(self._read())
 
     def drain(
@@ -203,7 +219,7 @@ class Spool:
         the upserts are idempotent). `run_id` replaces the run recorded with each
         article when given. Appends from other threads wait while a drain runs.
         """
-        with self._lock:
+        with self._locked():
             entries = self._read()
             if not entries:
                 self.path.unlink(missing_ok=True)

@@ -26,6 +26,15 @@ Keys (all under the prefix, default ``newsbot``):
   queue by any worker's heartbeat once expired (its worker was killed or its machine gone);
 - ``{p}:round:{id}:outcomes`` — per round, ``{source}:done`` / ``{source}:failed`` counts of
   acked leases (`newsbot status --frontier`).
+- ``{p}:round:{id}:started`` — the round's start (Redis clock), for ``max_duration``;
+- ``{p}:pages:{source}:{id}`` — requests of a source sent in a round, by every worker
+  together, for ``max_pages`` (middlewares.round_limits).
+
+Every client retries a command that fails on a lost connection (Redis restarting)
+with exponential backoff for up to about RECONNECT_SECONDS (`client_params`), so a
+restart with persistence on (AOF) is only a pause. A restart without persistence
+loses every key: a worker notices that the current round's ``{p}:round`` key is gone
+while the round was open and stops with a one-line error (distributed_worker).
 """
 
 from __future__ import annotations
@@ -38,6 +47,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import redis
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 from newsbot import settings as defaults
 from newsbot.errors import NewsbotError
@@ -50,6 +63,22 @@ PREFIX = defaults.NEWSBOT_REDIS_PREFIX
 WORKER_TIMEOUT = 30.0
 #: seen-fingerprint sets of a round expire after this long (the dupefilter never would)
 SEEN_TTL = 7 * 24 * 3600
+#: tries of a command whose connection failed (Redis restarting), with exponential
+#: backoff (0.05 s doubling, at most 2 s apart): about RECONNECT_SECONDS in all
+RECONNECT_TRIES = 14
+RECONNECT_SECONDS = 20
+
+
+def client_params() -> dict:
+    """redis-py client options of every frontier connection (newsbot's and scrapy-redis's):
+    reconnect with backoff on a lost connection, check an idle connection before use."""
+    return {
+        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.05), RECONNECT_TRIES),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+        "health_check_interval": 10,
+        "socket_connect_timeout": 5,
+        "socket_timeout": 30,
+    }
 
 
 class FrontierUnavailable(NewsbotError):
@@ -71,8 +100,11 @@ def connect(url: str | None = None) -> redis.Redis:
     """A checked connection (decoded strings); a one-line error when Redis is away."""
     url = redis_url(url)
     try:
-        client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=5)
-        client.ping()
+        # the first contact fails fast: a wrong URL is not a restart to wait for
+        once = Retry(NoBackoff(), 0)
+        with redis.Redis.from_url(url, socket_connect_timeout=5, retry=once) as probe:
+            probe.ping()
+        client = redis.Redis.from_url(url, decode_responses=True, **client_params())
     except (redis.RedisError, ValueError) as exc:
         raise FrontierUnavailable(
             f"cannot reach Redis at {mask_url(url)}: {' '.join(str(exc).split())}"
@@ -238,6 +270,18 @@ return 0
 """
 
 
+# Count a request of a source in a round; the round's start is set here if `newsbot
+# enqueue` did not (a round begun by an older version). Times on the Redis clock.
+_COUNT_FETCH = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('SET', KEYS[2], string.format('%.6f', now), 'NX', 'EX', ARGV[1])
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, string.format('%.6f', now - tonumber(redis.call('GET', KEYS[2])))}
+"""
+
+
 @dataclass
 class Snapshot:
     """The frontier's size and every worker's state, read in one atomic step."""
@@ -270,6 +314,7 @@ class Frontier:
         self._beat = client.register_script(_HEARTBEAT)
         self._release = client.register_script(_RELEASE)
         self._pace = client.register_script(_PACE)
+        self._fetch = client.register_script(_COUNT_FETCH)
 
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -287,6 +332,23 @@ class Frontier:
 
     def set_round(self, round_id: int) -> None:
         self.client.set(self.key("round"), round_id)
+        self.client.set(
+            self.key(f"round:{round_id}:started"), _now(self.client), nx=True, ex=SEEN_TTL
+        )
+
+    def frontier_lost(self) -> bool:
+        """True when Redis no longer knows any round: its data is gone (a restart
+        without persistence, a FLUSHALL). Asked only by a worker that knows one."""
+        return not self.client.exists(self.key("round"))
+
+    def count_fetch(self, source: str, round_id: int | None) -> tuple[int, float]:
+        """Count one request of `source` sent in a round, by whichever worker: the
+        round's count so far (this one included) and seconds since the round started."""
+        count, elapsed = self._fetch(
+            keys=[self.key(f"pages:{source}:{round_id}"), self.key(f"round:{round_id}:started")],
+            args=[SEEN_TTL],
+        )
+        return int(count), float(elapsed)
 
     def close_round(self, round_id: int) -> bool:
         """Mark a round over; True for the one caller that did it (it records the end)."""
@@ -379,6 +441,11 @@ class Frontier:
             return 0.0
         wait_ms = self._pace(keys=[self.key(f"pace:{site}")], args=[round(interval * 1000)])
         return max(0, int(wait_ms)) / 1000.0
+
+
+def _now(client: redis.Redis) -> str:
+    seconds, micros = client.time()
+    return f"{seconds}.{micros:06d}"
 
 
 def _floats(flat: list[str]) -> dict[str, float]:

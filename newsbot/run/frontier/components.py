@@ -40,6 +40,7 @@ from newsbot.run.frontier import (
     POP_AND_MARK,
     PREFIX,
     SEEN_TTL,
+    client_params,
     lease_keys,
     outcomes_key,
     queue_key,
@@ -71,6 +72,8 @@ def distributed_settings(
         "NEWSBOT_REDIS_PREFIX": prefix,
         "NEWSBOT_WORKER_ID": worker_id,
         "REDIS_URL": redis_url,
+        # scrapy-redis's client (queue, fingerprints) reconnects with backoff like ours
+        "REDIS_PARAMS": {"encoding": "utf-8", **client_params()},
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_IDLE_BEFORE_CLOSE": 0,

@@ -59,7 +59,8 @@ def enqueue(
             round_id = start_run(conn, [s.name for s in sources], command or DISTRIBUTED_COMMAND)
             front.set_round(round_id)
     assert round_id is not None
-    raw = get_redis(url=url)  # scrapy-redis stores pickled requests: bytes, not text
+    # scrapy-redis stores pickled requests: bytes, not text
+    raw = get_redis(url=url, **frontier.client_params())
     pushed: dict[str, int] = {}
     for source in sources:
         spider = NewsSpider(sources=str(sources_file), source=source.name)
