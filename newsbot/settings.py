@@ -90,6 +90,9 @@ NEWSBOT_REDIS_PREFIX = "newsbot"
 NEWSBOT_WORKER_ID = ""
 # seconds between two requests to one site, kept by all workers together (0: no pacing)
 NEWSBOT_PACE_INTERVAL = 0.0
+# seconds a worker waits, before extracting a page, for the source's discovery in flight
+# (feeds, sitemaps, listings other workers read) to hand over its hints
+NEWSBOT_HINTS_SETTLE = 30.0
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

@@ -27,6 +27,7 @@ from scrapy_redis.queue import PriorityQueue
 
 from newsbot import settings as defaults
 from newsbot.run.frontier import POP_AND_MARK, PREFIX, SEEN_TTL, queue_key
+from newsbot.run.frontier.hints import DISCOVERING_KINDS, HintBoard, request_token
 
 #: request.meta key carrying the crawl round a request belongs to
 ROUND = "newsbot_round"
@@ -71,8 +72,19 @@ class MarkingPriorityQueue(PriorityQueue):
         self.worker_id = (
             settings.get("NEWSBOT_WORKER_ID", defaults.NEWSBOT_WORKER_ID) if settings else ""
         )
+        self.prefix = prefix
         self.active_key = f"{prefix}:active"
         self._pop = server.register_script(POP_AND_MARK)
+
+    def push(self, request: Request) -> None:
+        """A feed, sitemap or listing request is recorded as discovery in flight before it
+        can be taken (newsbot.run.frontier.hints: pages wait for discovery to settle)."""
+        source = getattr(getattr(self.spider, "source", None), "name", None)
+        if source and request.meta.get("newsbot_kind") in DISCOVERING_KINDS:
+            HintBoard(self.server, source, self.prefix).discovering(
+                request.meta.get(ROUND), request_token(request.url, request.meta)
+            )
+        super().push(request)
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._pop(keys=[self.key, self.active_key], args=[self.worker_id])
