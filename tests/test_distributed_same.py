@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import psycopg
 import pytest
@@ -37,6 +38,7 @@ from newsbot.run.frontier.components import (
 )
 from newsbot.run.frontier.hints import HintBoard
 from spiders.news import NewsSpider
+from tests.support.fixtureweb import SiteSpec
 from tests.support.redisserver import redis_available, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,9 +151,7 @@ def test_hints_merge_alike_in_any_order() -> None:
     assert hints.found_on == FEED.found_on
 
 
-def test_a_second_worker_extracts_a_page_as_one_process_does(
-    sources: Path, redis_url: str
-) -> None:
+def test_a_second_worker_extracts_a_page_as_one_process_does(sources: Path, redis_url: str) -> None:
     # one process: found on the start page, then in the feed and a sitemap; fetched once
     single = _spider(sources)
     first = single._article_request(PAGE, LINK, _page(f"{BASE}/", {}))
@@ -238,3 +238,142 @@ def test_a_request_from_a_worker_with_other_source_settings_is_counted(
     request = finder._article_request(PAGE, LINK, _page(f"{BASE}/", {ROUND: 9}))
     _fetch(fetcher, request.replace(callback=fetcher.parse_article))  # as the frontier does
     assert fetcher.crawler.stats.get_value(stat_keys.SOURCE_VERSION_MISMATCH) == 1
+
+
+# -- acceptance: 3 workers, five times, store what one process stores ---------------------
+
+#: 300 pages: an agency whose oldest 40 pages are dated by its feed only, a blog
+#: reposting 30 of them two hours later (12 of its own dated by the feed only), a daily
+WEB = (
+    SiteSpec("agency", "id", 100, feed_items=20, feed_only_dates=40),
+    SiteSpec(
+        "blog", "slug", 100, feed_items=20, repost_of="agency", reposts=30, feed_only_dates=12
+    ),
+    SiteSpec("daily", "dated", 100, feed_items=20),
+)
+DELAY = 0.02
+LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+         "--progress", "off"]  # fmt: skip
+
+
+def _web_sources(path: Path, bases: dict[str, str]) -> Path:
+    path.write_text(
+        "".join(
+            f'[[sources]]\nname = "{n}"\nfeeds = ["{b}/rss.xml"]\nsitemaps = ["{b}/sitemap.xml"]\n'
+            f'start_urls = ["{b}/"]\nmax_depth = 2\ndownload_delay = {DELAY}\n\n'
+            for n, b in bases.items()
+        )
+    )
+    return path
+
+
+def _newsbot(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+
+
+def _workers(sources: Path, env: dict[str, str], count: int) -> list[str]:
+    """Run `count` workers together until the frontier is empty; their exits and logs."""
+    outputs = [""] * count
+
+    def work(i: int) -> None:
+        args = ["worker", "--sources", str(sources), "--until-idle", "1.5", *LOCAL]
+        done = _newsbot(args, env)
+        outputs[i] = f"exit {done.returncode}\n{done.stderr[-3000:]}"
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outputs
+
+
+def _stored(database_url: str) -> dict[str, tuple]:
+    """path → (published, precision, title, the original's path): what is compared."""
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            """SELECT a.url, a.published_at, a.published_precision, a.title, o.url
+               FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of"""
+        ).fetchall()
+
+    def path(url: str) -> str:
+        return unquote(url.split("/", 3)[3])  # ports differ from run to run; paths do not
+
+    return {
+        path(u): (p.isoformat() if p else None, prec, t, path(o) if o else None)
+        for u, p, prec, t, o in rows
+    }
+
+
+@pytest.mark.slow
+def test_three_workers_five_times_store_what_one_process_stores(
+    tmp_path: Path, pg_server: str, redis_url: str
+) -> None:
+    from newsbot.demo.webserver import serve_sites
+    from newsbot.storage import connect, upgrade
+    from tests.support.database import scratch_database
+    from tests.support.fixtureweb import build_web
+
+    web = build_web(tmp_path / "web", WEB)
+    roots = {n: s.root for n, s in web.items()}
+    expected = {p[1:] for site in web.values() for p in site.articles}
+    assert len(expected) == 300
+
+    def fresh(name: str) -> Any:
+        scratch = scratch_database(pg_server, name)
+        url = scratch.__enter__()
+        with connect(url) as conn:
+            upgrade(conn)
+            conn.commit()
+        return scratch, url
+
+    scratch, single_url = fresh("newsbot_same_single")
+    try:
+        with serve_sites(roots) as bases:
+            sources = _web_sources(tmp_path / "single.toml", bases)
+            env = {**os.environ, "NEWSBOT_DATABASE_URL": single_url}
+            env.pop("NEWSBOT_REDIS_URL", None)
+            done = _newsbot(["crawl", "--sources", str(sources), *LOCAL], env)
+            assert done.returncode == 0, done.stderr[-3000:]
+        reference = _stored(single_url)
+    finally:
+        scratch.__exit__(None, None, None)
+    assert set(reference) == expected
+    # the feed's dates reached the dateless pages, and they decided the originals
+    dateless = [
+        p[1:] for s in web.values() for i, p in enumerate(sorted(
+            s.articles, key=lambda k: s.articles[k][1])) if i < s.spec.feed_only_dates
+    ]  # fmt: skip
+    assert len(dateless) == 52 and all(reference[p][0] for p in dateless)
+    reposts = {p: v[3] for p, v in reference.items() if v[3]}
+    assert len(reposts) == 30 and all(o.startswith("news/") for o in reposts.values())
+
+    client = redis.Redis.from_url(redis_url)
+    for attempt in range(5):
+        client.flushdb()  # fresh frontier keys
+        scratch, workers_url = fresh(f"newsbot_same_workers_{attempt}")
+        try:
+            with serve_sites(roots) as bases:
+                sources = _web_sources(tmp_path / f"workers{attempt}.toml", bases)
+                env = {
+                    **os.environ,
+                    "NEWSBOT_DATABASE_URL": workers_url,
+                    "NEWSBOT_REDIS_URL": redis_url,
+                }
+                enq = _newsbot(["enqueue", "--sources", str(sources)], env)
+                assert enq.returncode == 0, enq.stderr[-3000:]
+                outputs = _workers(sources, env, 3)
+                assert all(o.startswith("exit 0") for o in outputs), outputs
+            stored = _stored(workers_url)
+            with psycopg.connect(workers_url) as conn:
+                (rows,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        finally:
+            scratch.__exit__(None, None, None)
+        assert rows == len(stored) == 300, attempt
+        differ = {
+            p: (reference.get(p), stored.get(p)) for p in reference if reference[p] != stored.get(p)
+        }
+        assert not differ, (attempt, sorted(differ.items())[:10])
