@@ -118,9 +118,9 @@ class SiteSpec:
     #: the first `reposts` articles republish those of site `repost_of`, two hours later
     repost_of: str | None = None
     reposts: int = 0
-    #: the first `feed_only_dates` articles show no date on the page (no JSON-LD or meta
-    #: date; use a style without a date in the URL): only the feed, which lists them
-    #: all, and the sitemap's lastmod say when they were published
+    #: the newest `feed_only_dates` articles (those the start page links to first) show
+    #: no date on the page (no JSON-LD or meta date; use a style without a date in the
+    #: URL): only the feed, which lists them all, and the sitemap's lastmod say when
     feed_only_dates: int = 0
 
 
@@ -224,7 +224,7 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
         )
         when = start + timedelta(hours=7 * n + (2 if copied else 0), minutes=n % 60)
         items.append((article_path(spec, n, when, headline), headline, when, body))
-        if n < spec.feed_only_dates:
+        if n >= spec.articles - spec.feed_only_dates:
             dateless.add(items[-1][0])
     items.sort(key=lambda item: item[2], reverse=True)  # newest first, like archives
 
