@@ -262,6 +262,4 @@ def gold_original(copies: list[Copy], members: list[int]) -> int:
             (copies[o].credit or "").casefold() in names for o in members if copies[o] is not m
         )
 
-    return min(
-        members, key=lambda i: (copies[i].published, not credited(copies[i]), copies[i].url)
-    )
+    return min(members, key=lambda i: (copies[i].published, not credited(copies[i]), copies[i].url))
