@@ -95,6 +95,8 @@ class NewsSpider(scrapy.Spider):
         #: other worker of the round (newsbot.run.frontier.hints).
         self._hints: dict[str, list[Hints]] = {}
         self._hint_board: Any = None
+        #: discovery requests of a round given up waiting for (NEWSBOT_HINTS_SETTLE)
+        self._stale_discovery: dict[Any, set[str]] = {}
         #: what this process's settings for the source are (extraction overrides, zone,
         #: language, rendering): carried with each article request, checked at fetch
         self.source_version = hashlib.sha1(
@@ -631,10 +633,14 @@ class NewsSpider(scrapy.Spider):
         round_id = request.meta.get(_ROUND)
         settle = self.settings.getfloat("NEWSBOT_HINTS_SETTLE", defaults.NEWSBOT_HINTS_SETTLE)
         deadline = time.monotonic() + settle
+        stale = self._stale_discovery.setdefault(round_id, set())
         try:
-            while board.pending(round_id):
+            while waiting := board.pending(round_id, stale):
                 if time.monotonic() >= deadline:
+                    # given up on once (a worker killed mid-discovery, say): later pages
+                    # of the round do not wait for these again
                     self._inc(stat_keys.HINTS_UNSETTLED)
+                    stale.update(waiting)
                     break
                 await _sleep(0.1)
             found.extend(board.read(round_id, url))

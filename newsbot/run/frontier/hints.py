@@ -110,5 +110,11 @@ class HintBoard:
     def discovered(self, round_id: Any, token: str) -> None:
         self.client.srem(discovering_key(self.source, round_id, self.prefix), token)
 
-    def pending(self, round_id: Any) -> int:
-        return int(self.client.scard(discovering_key(self.source, round_id, self.prefix)))
+    def pending(self, round_id: Any, ignoring: set[str] | frozenset[str] = frozenset()) -> set[str]:
+        """The discovery requests of the round still in flight (those in `ignoring`, given
+        up on already, left out: a worker killed while reading a feed leaves its token)."""
+        key = discovering_key(self.source, round_id, self.prefix)
+        found = {
+            t.decode("utf-8") if isinstance(t, bytes) else t for t in self.client.smembers(key)
+        }
+        return found - set(ignoring)
