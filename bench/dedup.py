@@ -14,7 +14,7 @@ real `save_batch` in a shuffled crawl order; the stored `duplicate_of` is scored
 against the gold stories: pairwise precision/recall/F1 of same-story pairs, the
 share of stories whose original is right, and a table per alteration kind.
 The original of a story is its earliest-published copy (ties: the copy the
-others credit, then the first fetched). `--seed` draws another corpus.
+others credit, then the smallest URL: never the first fetched). `--seed` draws another corpus.
 
 (2) Cost. The database is filled to N articles by bulk SQL (rows shaped like
 real ones: 40-120 anchors per article, some briefs, 1 in 5 rows a copy in a

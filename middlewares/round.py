@@ -3,6 +3,10 @@
 The round id (request.meta["newsbot_round"], set on entry points by `newsbot enqueue`)
 scopes the shared fingerprint set (newsbot.run.frontier.components.RoundDupeFilter), so
 the next round may fetch a changed page again while one round fetches it only once.
+
+Once a feed, sitemap or listing page has handed over every request it found (each
+one pushed to the frontier), it leaves the round's discovery in flight
+(newsbot.run.frontier.hints): workers extract pages once that has settled.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
+from newsbot import settings as defaults
 from newsbot.run.frontier.components import ROUND
+from newsbot.run.frontier.hints import DISCOVERING_KINDS, HintBoard, request_token
 
 
 def _stamp(response: Response, output: Any) -> Any:
@@ -26,21 +32,47 @@ def _stamp(response: Response, output: Any) -> Any:
 
 
 class RoundMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._board: HintBoard | None = None
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RoundMiddleware:
         # one crawl process has no rounds: no layer around every page's output
         if not crawler.settings.getbool("NEWSBOT_DISTRIBUTED"):
             raise NotConfigured  # no message: Scrapy would log a WARNING every run
-        return cls()
+        return cls(crawler)
+
+    def _discovered(self, response: Response) -> None:
+        """The page's requests are all in the frontier: its discovery is over."""
+        meta = response.meta
+        if meta.get("newsbot_kind") not in DISCOVERING_KINDS:
+            return
+        source = getattr(getattr(self.crawler.spider, "source", None), "name", None)
+        if not source:
+            return
+        if self._board is None:
+            import redis
+
+            settings = self.crawler.settings
+            self._board = HintBoard(
+                redis.Redis.from_url(settings.get("REDIS_URL")),
+                source,
+                settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX),
+            )
+        url = response.request.url if response.request is not None else response.url
+        self._board.discovered(meta.get(ROUND), request_token(url, meta))
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Any = None
     ) -> Iterable[Any]:
         for output in result:
             yield _stamp(response, output)
+        self._discovered(response)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any], spider: Any = None
     ) -> AsyncIterator[Any]:
         async for output in result:
             yield _stamp(response, output)
+        self._discovered(response)

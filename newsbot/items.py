@@ -104,6 +104,30 @@ def merge_hints(first: Hints, other: Hints) -> Hints:
     )
 
 
+def _hints_order(hints: Hints) -> tuple:
+    return (
+        _VIA_RANK.get(hints.via, 9),
+        hints.found_on or "",
+        hints.published or "",
+        hints.modified or "",
+        hints.title or "",
+        hints.authors,
+    )
+
+
+def merge_all(found: list[Hints]) -> Hints:
+    """The hints of every discovery path that found one URL, merged in a fixed order (the
+    best path first, then by where it was found), so the result is the same whatever
+    order the paths were read in, by one process or by several workers."""
+    ordered = sorted(found, key=_hints_order)
+    if not ordered:
+        return Hints()
+    merged = ordered[0]
+    for hints in ordered[1:]:
+        merged = merge_hints(merged, hints)
+    return merged
+
+
 def _field(
     default: Any = MISSING,
     *,

@@ -95,6 +95,9 @@ NEWSBOT_WORKER_ID = ""
 NEWSBOT_PACE_INTERVAL = 0.0
 # seconds a request taken by a worker stays its own without a heartbeat (then back in the queue)
 NEWSBOT_LEASE_TIMEOUT = 300.0
+# seconds a worker waits, before extracting a page, for the source's discovery in flight
+# (feeds, sitemaps, listings other workers read) to hand over its hints
+NEWSBOT_HINTS_SETTLE = 30.0
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

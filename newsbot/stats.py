@@ -68,6 +68,10 @@ STORE_BATCHES = "newsbot/store/batches"
 
 # stopping (a limit or a signal): requests dropped before they were fetched
 STOP_UNFETCHED = "newsbot/stop/unfetched"
+# distributed mode: pages extracted before discovery settled (NEWSBOT_HINTS_SETTLE ran
+# out), and pages whose request came from a worker with other settings for the source
+HINTS_UNSETTLED = "newsbot/distributed/hints_unsettled"
+SOURCE_VERSION_MISMATCH = "newsbot/distributed/source_version_mismatch"
 # errors of one source, each counted by the component that met it on this source's own
 # requests and items (never the process's ERROR log count, which every crawler of a
 # run shares: one source's fault would show on all of them)

@@ -12,7 +12,9 @@ is the pipelines' job; skipping pages already stored is `middlewares.incremental
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +36,7 @@ from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.decoding import decode_html
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
-from newsbot.items import Article, DroppedPage, Hints, merge_hints
+from newsbot.items import Article, DroppedPage, Hints, merge_all
 from newsbot.urls import normalize_url
 from spiders.follow import (
     autodiscovered_feeds,
@@ -89,7 +91,26 @@ class NewsSpider(scrapy.Spider):
         self._links = link_extractor()
         #: what every discovery path said about each pending article URL; one URL found
         #: in a feed, a sitemap and a listing gets all their hints, whichever came first
-        self._hints: dict[str, Hints] = {}
+        #: (merged in a fixed order by merge_all). A worker also shares them with every
+        #: other worker of the round (newsbot.run.frontier.hints).
+        self._hints: dict[str, list[Hints]] = {}
+        self._hint_board: Any = None
+        #: discovery requests of a round given up waiting for (NEWSBOT_HINTS_SETTLE)
+        self._stale_discovery: dict[Any, set[str]] = {}
+        #: what this process's settings for the source are (extraction overrides, zone,
+        #: language, rendering): carried with each article request, checked at fetch
+        self.source_version = hashlib.sha1(
+            repr(
+                (
+                    self.source.name,
+                    self.source.extract,
+                    self.source.timezone,
+                    self.source.language,
+                    self.source.render_js,
+                )
+            ).encode()
+        ).hexdigest()[:12]
+        self._version_warned = False
         self._article_pages = 0
         #: every article URL discovery found (what `newsbot sources check` previews)
         self._articles_found: set[str] = set()
@@ -259,6 +280,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def entry_failed(self, failure: Failure) -> None:
+        self._discovery_done(failure.request)  # type: ignore[attr-defined]
         if self._dropped_at_limit(failure):
             return  # dropped unfetched: the source reached a limit
         if self._robots_refused(failure):
@@ -274,6 +296,7 @@ class NewsSpider(scrapy.Spider):
 
     def optional_failed(self, failure: Failure) -> None:
         """robots.txt and autodiscovered feeds: their absence is normal."""
+        self._discovery_done(failure.request)  # type: ignore[attr-defined]
         if self._dropped_at_limit(failure):
             return  # dropped unfetched: the source was stopped
         if self._robots_refused(failure):
@@ -284,6 +307,7 @@ class NewsSpider(scrapy.Spider):
         """A sitemap an index names: a robots.txt refusal is worth a warning; anything
         else is Scrapy's to log, as for a request without an errback (a download that
         failed after the retries is one of the source's errors)."""
+        self._discovery_done(failure.request)  # type: ignore[attr-defined]
         if self._robots_refused(failure):
             return None
         if not failure.check(IgnoreRequest, HttpError):
@@ -385,7 +409,7 @@ class NewsSpider(scrapy.Spider):
             if skipped:
                 self._inc(skipped)
                 continue
-            yield self._article_request(url, entry.hints)
+            yield self._article_request(url, entry.hints, response)
 
     # -- listing pages ---------------------------------------------------------------
 
@@ -398,7 +422,7 @@ class NewsSpider(scrapy.Spider):
             return  # discover leaves links out: the page is read for its feeds only
         articles, listings = listing_targets(self.source, response, depth, self._links)
         for url in articles:
-            yield self._article_request(url, Hints(via="link", found_on=response.url))
+            yield self._article_request(url, Hints(via="link", found_on=response.url), response)
         for url in listings:
             yield self._listing_request(url, depth + 1)
 
@@ -408,7 +432,23 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_listing,
             cb_kwargs={"depth": depth},
             meta={"newsbot_kind": LISTING, **self._listing_meta()},
+            # distributed mode: a listing that fails must leave the discovery in flight
+            errback=self.listing_failed if self.distributed else None,
             priority=10,
+        )
+
+    def listing_failed(self, failure: Failure) -> None:
+        """Distributed mode: a listing page that could not be read (logged, not raised)."""
+        self._discovery_done(failure.request)  # type: ignore[attr-defined]
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return
+        if not failure.check(HttpError):
+            self._inc(stat_keys.DOWNLOAD_ERRORS)
+        self.logger.warning(
+            "source %s: cannot fetch listing %s: %s",
+            self.source.name,
+            failure.request.url,  # type: ignore[attr-defined]
+            failure.getErrorMessage() or failure.type.__name__,
         )
 
     def _autodiscovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
@@ -428,25 +468,37 @@ class NewsSpider(scrapy.Spider):
 
     # -- article pages ---------------------------------------------------------------
 
-    def _article_request(self, url: str, hints: Hints) -> scrapy.Request:
+    def _article_request(
+        self, url: str, hints: Hints, found_by: Response | None = None
+    ) -> scrapy.Request:
         url = normalize_url(url)
         if url not in self._articles_found:
             self._articles_found.add(url)
             self._inc(stat_keys.ARTICLES_FOUND)
-        known = self._hints.get(url)
-        merged = merge_hints(known, hints) if known else hints
         if self.distributed:
-            hints = merged  # another worker may fetch it: the request carries them all
+            # another worker may fetch it: the round's hint board gets what every path
+            # found, in every worker, and the fetching worker reads it (_final_hints)
+            merged = hints
+            self._board().add(_round_of(found_by), url, hints)
         else:
-            self._hints[url] = merged
-        meta: dict[str, Any] = {"newsbot_kind": ARTICLE, "newsbot_lastmod": merged.modified}
+            found = self._hints.setdefault(url, [])
+            if hints not in found:
+                found.append(hints)
+            merged = merge_all(found)
+        meta: dict[str, Any] = {
+            "newsbot_kind": ARTICLE,
+            "newsbot_lastmod": merged.modified,
+            # everything extraction uses besides the page, for whichever worker fetches it
+            "newsbot_source": self.source.name,
+            "newsbot_source_version": self.source_version,
+        }
         if self.source.render_js:
             meta["playwright"] = True
         # discovery (priority 10) goes first, so hints from every path are in before a fetch
         return scrapy.Request(
             url,
             callback=self.parse_article,
-            cb_kwargs={"hints": hints},
+            cb_kwargs={"hints": merged},
             meta=meta,
             errback=self.article_failed,
             priority=0,
@@ -454,7 +506,8 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[DroppedPage]:
         request = failure.request  # type: ignore[attr-defined]
-        hints = self._hints.pop(request.url, None) or request.cb_kwargs.get("hints", Hints())
+        found = self._hints.pop(_discovered_url(request), None)
+        hints = merge_all(found) if found else request.cb_kwargs.get("hints", Hints())
         message = failure.getErrorMessage() or ""
         if (failure.check(DownloadCancelledError) and "download max size" in message) or (
             failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message
@@ -480,7 +533,9 @@ class NewsSpider(scrapy.Spider):
             failure.getErrorMessage() or failure.type.__name__,
         )
 
-    def parse_article(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
+    async def parse_article(
+        self, response: Response, hints: Hints
+    ) -> AsyncIterator[Article | DroppedPage]:
         self._article_pages += 1
         if (
             self.source.max_pages
@@ -489,7 +544,11 @@ class NewsSpider(scrapy.Spider):
         ):
             self._stop("max_pages")
             return
-        hints = self._hints.pop(response.request.url if response.request else "", hints)
+        hints = await self._final_hints(response, hints)
+        for output in self._article_output(response, hints):
+            yield output
+
+    def _article_output(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (
             content_type and not content_type.startswith(_HTML_TYPES)
@@ -530,6 +589,99 @@ class NewsSpider(scrapy.Spider):
             overrides=sites.for_url(response.url, self.source.extract),
         )
 
+    # -- what every discovery path found, whichever worker fetches the page --------------
+
+    def _board(self) -> Any:
+        """The round's shared hints (distributed mode), or None."""
+        if self._hint_board is None and self.distributed:
+            import redis
+
+            from newsbot.run.frontier.hints import HintBoard
+
+            client = redis.Redis.from_url(self.settings.get("REDIS_URL"))
+            prefix = self.settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
+            self._hint_board = HintBoard(client, self.source.name, prefix)
+        return self._hint_board
+
+    def _discovery_done(self, request: scrapy.Request | None) -> None:
+        """A feed, sitemap or listing request is over (its errback ran): distributed mode
+        takes it out of the round's discovery in flight (middlewares.round does it for
+        one that was parsed)."""
+        if request is None or not self.distributed:
+            return
+        if request.meta.get("newsbot_kind") not in (DISCOVERY, LISTING):
+            return
+        from newsbot.run.frontier.hints import request_token
+
+        board = self._board()
+        try:
+            board.discovered(request.meta.get(_ROUND), request_token(request.url, request.meta))
+        except Exception as exc:  # Redis away: pages will wait NEWSBOT_HINTS_SETTLE at most
+            self.logger.warning("source %s: cannot update the frontier: %s", self.source.name, exc)
+
+    async def _final_hints(self, response: Response, hints: Hints) -> Hints:
+        """The hints of every discovery path that found the page. One process merges
+        what it found itself; a worker first waits for the round's discovery in flight
+        to settle (at most NEWSBOT_HINTS_SETTLE seconds), then adds what every worker
+        found, so it extracts the page as one process would."""
+        request = response.request
+        url = _discovered_url(request) if request is not None else ""
+        found = [hints, *self._hints.pop(url, [])]
+        if not self.distributed or request is None:
+            return merge_all(found)
+        version = request.meta.get("newsbot_source_version")
+        if version and version != self.source_version:
+            self._inc(stat_keys.SOURCE_VERSION_MISMATCH)
+            if not self._version_warned:
+                self._version_warned = True
+                self.logger.warning(
+                    "source %s: %s was found by a worker with other settings for the source "
+                    "(a different sources file?): extracted with this worker's",
+                    self.source.name,
+                    url,
+                )
+        board = self._board()
+        round_id = request.meta.get(_ROUND)
+        settle = self.settings.getfloat("NEWSBOT_HINTS_SETTLE", defaults.NEWSBOT_HINTS_SETTLE)
+        deadline = time.monotonic() + settle
+        stale = self._stale_discovery.setdefault(round_id, set())
+        try:
+            while waiting := board.pending(round_id, stale):
+                if time.monotonic() >= deadline:
+                    # given up on once (a worker killed mid-discovery, say): later pages
+                    # of the round do not wait for these again
+                    self._inc(stat_keys.HINTS_UNSETTLED)
+                    stale.update(waiting)
+                    break
+                await _sleep(0.1)
+            found.extend(board.read(round_id, url))
+        except Exception as exc:  # Redis away: what the request carries
+            self.logger.warning(
+                "source %s: cannot read the shared hints of %s: %s", self.source.name, url, exc
+            )
+        return merge_all(found)
+
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
+
+
+#: request.meta key of the crawl round (newsbot.run.frontier.components.ROUND)
+_ROUND = "newsbot_round"
+
+
+def _round_of(response: Response | None) -> Any:
+    return response.meta.get(_ROUND) if response is not None else None
+
+
+def _discovered_url(request: scrapy.Request) -> str:
+    """The URL discovery found (and keyed the page's hints by): before any redirect."""
+    redirects = request.meta.get("redirect_urls")
+    return redirects[0] if redirects else request.url
+
+
+async def _sleep(seconds: float) -> None:
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor, task
+
+    await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))

@@ -85,10 +85,10 @@ def test_articles_are_written_in_batches_under_the_run_the_signal_names(
 def test_a_copy_is_linked_to_its_original_and_counted_as_a_repost(
     db: psycopg.Connection, database_url: str, spool_dir: Path
 ) -> None:
-    # one writer: the first stored is the original (no date tells them apart here)
+    # no date tells them apart: the smaller URL is the original, whichever was stored first
     pipeline = _opened(database_url, NEWSBOT_STORE_BATCH_SIZE=1, NEWSBOT_STORE_WRITERS=1)
     original, copy = _article(1), _article(1)
-    copy.url = "http://127.0.0.1:9/blog/copied"
+    copy.url = "http://127.0.0.1:9/reposts/copied"
     call(pipeline.process_item, original)
     call(pipeline.process_item, copy)
     call(pipeline.close_spider)

@@ -56,13 +56,14 @@ def article(url: str, source: str = "wire") -> Article:
 def test_measures_of_a_small_store(db: psycopg.Connection) -> None:
     ensure_sources(db, [Source("wire"), Source("blog")])
     start_run(db, ["wire"])
-    save_batch(db, [article("https://w.example/a"), article("https://b.example/a", "blog")])
+    # no date tells the copies apart: the smaller URL is the original
+    save_batch(db, [article("https://w.example/a"), article("https://x.example/a", "blog")])
     assert article_count(db) == 2
     n, max_id = article_count_and_max_id(db)
     assert (n, max_id) == (2, 2)
     assert article_url_counts(db) == {"rows": 2, "urls": 2, "keys": 2}
     links = {r["url"]: r for r in duplicate_links(db)}
-    assert links["https://b.example/a"]["duplicate_of"] == links["https://w.example/a"]["id"]
+    assert links["https://x.example/a"]["duplicate_of"] == links["https://w.example/a"]["id"]
     assert article_ids(db, ["https://w.example/a", "https://nowhere.example/"]) == {
         "https://w.example/a": 1
     }

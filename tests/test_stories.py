@@ -326,3 +326,41 @@ def test_lock_plans_of_any_two_matching_texts_conflict() -> None:
         conflict = any(plans[0][k] or plans[1][k] for k in plans[0].keys() & plans[1].keys())
         if match.same_story():
             assert conflict, (len(shorter), len(longer), shared)
+
+
+def test_links_do_not_depend_on_the_order_copies_are_stored_in(db, store) -> None:
+    """Workers store copies in any order: the evidence (time, then credit) and then the
+    URL decide the original, never which copy was stored first (first_seen_at, id)."""
+    text = story(40)
+    copies = [
+        # a tie on time and no credit: the smallest URL wins, whoever came first
+        make("https://daily.example/40", body(text), source="daily", hours=1),
+        make("https://aggregator.example/40", body(text), source="aggregator", hours=1),
+        # a later copy crediting nobody, and an excerpt
+        make("https://blog.example/40", body(text[1:]), source="blog", hours=4),
+        make("https://other.example/40", body(text[:2]), source="other", hours=6),
+        # a second story: the earliest copy turns up last in some orders
+        make("https://wire.example/41", body(story(41)), hours=0),
+        make("https://blog.example/41", body(story(41)[:-1]), source="blog", hours=2),
+        make("https://daily.example/41", body(story(41)), source="daily", hours=3),
+    ]
+    seen = []
+    orders = [list(range(len(copies))), list(reversed(range(len(copies))))]
+    rng = random.Random(5)
+    for _ in range(4):
+        order = list(range(len(copies)))
+        rng.shuffle(order)
+        orders.append(order)
+    for order in orders:
+        db.execute("TRUNCATE articles RESTART IDENTITY CASCADE")
+        for i in order:  # one article per transaction, as separate workers store them
+            store(copies[i])
+        seen.append(links(db))
+    assert all(found == seen[0] for found in seen), seen
+    found = seen[0]
+    assert found["https://aggregator.example/40"] is None
+    assert found["https://daily.example/40"] == "https://aggregator.example/40"
+    assert found["https://blog.example/40"] == "https://aggregator.example/40"
+    assert found["https://other.example/40"] == "https://aggregator.example/40"
+    assert found["https://blog.example/41"] == "https://wire.example/41"
+    assert found["https://daily.example/41"] == "https://wire.example/41"

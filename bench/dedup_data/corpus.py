@@ -250,7 +250,11 @@ def to_article(c: Copy, fetched: datetime, paras: list[str] | None = None) -> Ar
 
 
 def gold_original(copies: list[Copy], members: list[int]) -> int:
-    """Earliest published (true instant); ties: the copy others credit; then first fetched."""
+    """Earliest published (true instant); ties: the copy others credit; then the smallest
+    URL. The last tie (the same page at two URLs, a mirror posted the same minute) has no
+    evidence either way: like the store (newsbot.reposts.original), the gold breaks it
+    by URL, never by which copy was fetched first, so that workers storing in any order
+    and one process agree."""
 
     def credited(m: Copy) -> bool:
         names = {m.site.name.casefold(), m.site.site_name.casefold()}
@@ -258,6 +262,4 @@ def gold_original(copies: list[Copy], members: list[int]) -> int:
             (copies[o].credit or "").casefold() in names for o in members if copies[o] is not m
         )
 
-    return min(
-        members, key=lambda i: (copies[i].published, not credited(copies[i]), copies[i].first_fetch)
-    )
+    return min(members, key=lambda i: (copies[i].published, not credited(copies[i]), copies[i].url))

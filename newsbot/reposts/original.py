@@ -1,7 +1,9 @@
 """Which copies belong to one story, and which of them is the original.
 
 The original is the earliest-published copy; ties go to the copy the others
-credit, then to the first seen. Rows come from `newsbot.storage.stories` as dicts.
+credit, then to the smallest normalised URL: the evidence decides, never the order
+in which copies were stored (one process and N workers storing in any order link a
+story alike). Rows come from `newsbot.storage.stories` as dicts.
 """
 
 from __future__ import annotations
@@ -43,13 +45,15 @@ def _credits(member: dict, others: list[dict]) -> bool:
 
 
 def choose_original(members: list[dict]) -> int:
-    """The id of the story's original among its members."""
+    """The id of the story's original among its members: the earliest possible
+    publication, then the credited copy, then the URL (an order-independent tiebreak:
+    first_seen_at and id depend on which worker stored first)."""
     return min(
         members,
         key=lambda m: (
             _latest_possible(m),
             not _credits(m, members),
-            m["first_seen_at"],
+            m.get("url") or "",
             m["id"],
         ),
     )["id"]

@@ -153,7 +153,8 @@ def link(
     """Join the article to the story of every copy it matches; return its original (or None).
 
     The original of a story is its earliest-published copy; ties go to the copy
-    that the others credit, then to the first seen. All copies point straight
+    that the others credit, then to the smallest URL (never to the first stored, so
+    the order writers store copies in does not matter). All copies point straight
     at it; when an earlier copy arrives later, the whole story is re-pointed.
     """
     if me is None:
@@ -186,12 +187,12 @@ def link(
     # this article may itself be an original that others point at
     roots.add(article_id)
     members = conn.execute(
-        """SELECT id, source, site_name, credited_source, published_at, published_precision,
-                  first_seen_at, anchor_count, content_hash
+        """SELECT id, url, source, site_name, credited_source, published_at,
+                  published_precision, first_seen_at, anchor_count, content_hash
            FROM articles WHERE id = ANY(%(roots)s)
            UNION
-           SELECT id, source, site_name, credited_source, published_at, published_precision,
-                  first_seen_at, anchor_count, content_hash
+           SELECT id, url, source, site_name, credited_source, published_at,
+                  published_precision, first_seen_at, anchor_count, content_hash
            FROM articles WHERE duplicate_of = ANY(%(roots)s)""",
         {"roots": list(roots)},
     ).fetchall()

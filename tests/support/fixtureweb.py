@@ -118,6 +118,10 @@ class SiteSpec:
     #: the first `reposts` articles republish those of site `repost_of`, two hours later
     repost_of: str | None = None
     reposts: int = 0
+    #: the newest `feed_only_dates` articles (those the start page links to first) show
+    #: no date on the page (no JSON-LD or meta date; use a style without a date in the
+    #: URL): only the feed, which lists them all, and the sitemap's lastmod say when
+    feed_only_dates: int = 0
 
 
 def _slug(headline: str) -> str:
@@ -211,6 +215,7 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
     base = "{{" + spec.name + "}}"
     start = datetime(2022, 1, 1, 6, 0, tzinfo=UTC)
     items: list[tuple[str, str, datetime, list[str]]] = []
+    dateless: set[str] = set()
     for n in range(spec.articles):
         copied = spec.repost_of is not None and n < spec.reposts
         text_site = spec.repost_of if copied and spec.repost_of else spec.name
@@ -219,6 +224,8 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
         )
         when = start + timedelta(hours=7 * n + (2 if copied else 0), minutes=n % 60)
         items.append((article_path(spec, n, when, headline), headline, when, body))
+        if n >= spec.articles - spec.feed_only_dates:
+            dateless.add(items[-1][0])
     items.sort(key=lambda item: item[2], reverse=True)  # newest first, like archives
 
     for i, (path, headline, when, body) in enumerate(items):
@@ -234,12 +241,15 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
             "datePublished": when.isoformat(),
             "author": {"@type": "Person", "name": _PEOPLE[i % len(_PEOPLE)]},
         }
+        if path in dateless:
+            del ld["datePublished"]
         head = (
             f'<link rel="canonical" href="{base}{path}">'
             f'<meta property="og:type" content="article">'
-            f'<meta property="article:published_time" content="{when.isoformat()}">'
-            f'<script type="application/ld+json">{json.dumps(ld)}</script>'
-        )
+            + ("" if path in dateless else
+               f'<meta property="article:published_time" content="{when.isoformat()}">')
+            + f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+        )  # fmt: skip
         paragraphs = "".join(f"<p>{escape(p)}</p>" for p in body)
         main = (
             f'<article><h1>{escape(headline)}</h1><p class="byline">By '
@@ -267,7 +277,8 @@ def build_site(root: Path, spec: SiteSpec, *, seed: int = 0) -> GeneratedSite:
     feed = "".join(
         f"<item><title>{escape(h)}</title><link>{base}{p}</link>"
         f"<pubDate>{w.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>"
-        for p, h, w, _ in items[: spec.feed_items]
+        for i, (p, h, w, _) in enumerate(items)
+        if i < spec.feed_items or p in dateless
     )
     (root / "rss.xml").write_text(
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>{spec.name}</title>'

@@ -46,6 +46,7 @@ from newsbot.run.frontier import (
     queue_key,
     source_of,
 )
+from newsbot.run.frontier.hints import DISCOVERING_KINDS, HintBoard, request_token
 
 #: request.meta key carrying the crawl round a request belongs to
 ROUND = "newsbot_round"
@@ -100,6 +101,7 @@ class MarkingPriorityQueue(PriorityQueue):
             if settings
             else defaults.NEWSBOT_LEASE_TIMEOUT
         )
+        self.prefix = prefix
         self.active_key = f"{prefix}:active"
         self.source = source_of(self.key, prefix)
         self.lease_keys = lease_keys(self.source, prefix)
@@ -118,6 +120,16 @@ class MarkingPriorityQueue(PriorityQueue):
             crawler.signals.connect(self._sent, signal=signals.request_reached_downloader)
             crawler.signals.connect(self._answered, signal=signals.response_received)
             crawler.signals.connect(self._scheduled, signal=signals.request_scheduled)
+
+    def push(self, request: Request) -> None:
+        """A feed, sitemap or listing request is recorded as discovery in flight before it
+        can be taken (newsbot.run.frontier.hints: pages wait for discovery to settle)."""
+        source = getattr(getattr(self.spider, "source", None), "name", None)
+        if source and request.meta.get("newsbot_kind") in DISCOVERING_KINDS:
+            HintBoard(self.server, source, self.prefix).discovering(
+                request.meta.get(ROUND), request_token(request.url, request.meta)
+            )
+        super().push(request)
 
     def pop(self, timeout: int = 0) -> Request | None:
         leased, lease, info = self.lease_keys
