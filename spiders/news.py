@@ -647,6 +647,8 @@ class NewsSpider(scrapy.Spider):
         stale = self._stale_discovery.setdefault(round_id, set())
         try:
             while waiting := board.pending(round_id, stale):
+                if self._stopped:
+                    break  # the worker is stopping: finish the page with what is known
                 if time.monotonic() >= deadline:
                     # given up on once (a worker killed mid-discovery, say): later pages
                     # of the round do not wait for these again

@@ -347,6 +347,8 @@ class Coordinator:
             self.loop.stop()
         for crawler in self.crawlers.values():
             if crawler.engine is not None and crawler.engine.spider is not None:
+                # the spider stops waiting for discovery: pages in hand are finished now
+                crawler.signals.send_catch_log(newsbot_signals.stop_requested, reason="finished")
                 deferred_from_coro(crawler.engine.close_spider_async(reason="finished"))
 
     def finish(self) -> None:
