@@ -12,9 +12,6 @@ is the pipelines' job; skipping pages already stored is `middlewares.incremental
 
 from __future__ import annotations
 
-import hashlib
-import re
-import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +31,6 @@ from newsbot import signals as newsbot_signals
 from newsbot import sites
 from newsbot import stats as stat_keys
 from newsbot.config import Source, load_sources, select_sources
-from newsbot.decoding import decode_html
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_all
 from newsbot.urls import normalize_url
@@ -45,36 +41,11 @@ from spiders.follow import (
     listing_targets,
     robots_warning,
 )
-
-_HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+from spiders.pages import HTML_TYPES, looks_binary, page_text
+from spiders.round_hints import ROUND, RoundHints, source_version
 
 #: request.meta["newsbot_kind"]: what a request fetches (middlewares act on it)
 ARTICLE, DISCOVERY, LISTING = "article", "discovery", "listing"
-
-
-#: control characters other than whitespace, and the replacement character
-_NOISE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-_BINARY_MAGIC = ("%PDF-", "\x89PNG", "GIF8", "\xff\xd8\xff", "PK\x03\x04", "\x1f\x8b")
-
-
-def _looks_binary(text: str, sample: int = 2048) -> bool:
-    """A body that is not text: a known file signature, or mostly control characters."""
-    head = text[:sample].lstrip("\ufeff")
-    if head.startswith(_BINARY_MAGIC) or head.startswith("\ufffdPNG"):
-        return True
-    if not head:
-        return False
-    return len(_NOISE.findall(head)) > len(head) * 0.1
-
-
-def _page_text(response: TextResponse) -> str:
-    """The page's text, decoded as `newsbot extract` decodes the same bytes and header
-    (newsbot.decoding: Scrapy's own rules). A page rendered by a browser was decoded by
-    it already: its response carries the encoding it was re-encoded with."""
-    if "playwright" in response.flags:
-        return response.text
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-    return decode_html(response.body, content_type or None)[1]
 
 
 class NewsSpider(scrapy.Spider):
@@ -94,23 +65,10 @@ class NewsSpider(scrapy.Spider):
         #: (merged in a fixed order by merge_all). A worker also shares them with every
         #: other worker of the round (newsbot.run.frontier.hints).
         self._hints: dict[str, list[Hints]] = {}
-        self._hint_board: Any = None
-        #: discovery requests of a round given up waiting for (NEWSBOT_HINTS_SETTLE)
-        self._stale_discovery: dict[Any, set[str]] = {}
         #: what this process's settings for the source are (extraction overrides, zone,
         #: language, rendering): carried with each article request, checked at fetch
-        self.source_version = hashlib.sha1(
-            repr(
-                (
-                    self.source.name,
-                    self.source.extract,
-                    self.source.timezone,
-                    self.source.language,
-                    self.source.render_js,
-                )
-            ).encode()
-        ).hexdigest()[:12]
-        self._version_warned = False
+        self.source_version = source_version(self.source)
+        self._round_hints: RoundHints | None = None
         self._article_pages = 0
         #: every article URL discovery found (what `newsbot sources check` previews)
         self._articles_found: set[str] = set()
@@ -551,7 +509,7 @@ class NewsSpider(scrapy.Spider):
     def _article_output(self, response: Response, hints: Hints) -> Iterator[Article | DroppedPage]:
         content_type = (response.headers.get(b"Content-Type") or b"").lower()
         if not isinstance(response, TextResponse) or (
-            content_type and not content_type.startswith(_HTML_TYPES)
+            content_type and not content_type.startswith(HTML_TYPES)
         ):
             self._inc(stat_keys.DROPPED_NOT_HTML)
             self.logger.info(
@@ -562,8 +520,8 @@ class NewsSpider(scrapy.Spider):
             )
             yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
-        html = _page_text(response)
-        if _looks_binary(html):
+        html = page_text(response)
+        if looks_binary(html):
             # an image, PDF or archive served as text/html: its bytes decode to noise that a
             # feed's title would otherwise carry into a row
             self._inc(stat_keys.DROPPED_NOT_HTML)
@@ -593,83 +551,38 @@ class NewsSpider(scrapy.Spider):
 
     def _board(self) -> Any:
         """The round's shared hints (distributed mode), or None."""
-        if self._hint_board is None and self.distributed:
-            import redis
+        return self._shared().board() if self.distributed else None
 
-            from newsbot.run.frontier.hints import HintBoard
-
-            client = redis.Redis.from_url(self.settings.get("REDIS_URL"))
-            prefix = self.settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-            self._hint_board = HintBoard(client, self.source.name, prefix)
-        return self._hint_board
+    def _shared(self) -> RoundHints:
+        if self._round_hints is None:  # settings are the crawler's: known after __init__
+            self._round_hints = RoundHints(
+                self.source, self.settings, self._inc, self.logger, self.source_version
+            )
+        return self._round_hints
 
     def _discovery_done(self, request: scrapy.Request | None) -> None:
         """A feed, sitemap or listing request is over (its errback ran): distributed mode
         takes it out of the round's discovery in flight (middlewares.round does it for
         one that was parsed)."""
-        if request is None or not self.distributed:
-            return
-        if request.meta.get("newsbot_kind") not in (DISCOVERY, LISTING):
-            return
-        from newsbot.run.frontier.hints import request_token
-
-        board = self._board()
-        try:
-            board.discovered(request.meta.get(_ROUND), request_token(request.url, request.meta))
-        except Exception as exc:  # Redis away: pages will wait NEWSBOT_HINTS_SETTLE at most
-            self.logger.warning("source %s: cannot update the frontier: %s", self.source.name, exc)
+        kind = request.meta.get("newsbot_kind") if request is not None else None
+        if self.distributed and kind in (DISCOVERY, LISTING):
+            self._shared().discovery_done(request)  # type: ignore[arg-type]
 
     async def _final_hints(self, response: Response, hints: Hints) -> Hints:
-        """The hints of every discovery path that found the page. One process merges
-        what it found itself; a worker first waits for the round's discovery in flight
-        to settle (at most NEWSBOT_HINTS_SETTLE seconds), then adds what every worker
-        found, so it extracts the page as one process would."""
+        """The hints of every discovery path that found the page (spiders.round_hints)."""
         request = response.request
         url = _discovered_url(request) if request is not None else ""
         found = [hints, *self._hints.pop(url, [])]
         if not self.distributed or request is None:
             return merge_all(found)
-        version = request.meta.get("newsbot_source_version")
-        if version and version != self.source_version:
-            self._inc(stat_keys.SOURCE_VERSION_MISMATCH)
-            if not self._version_warned:
-                self._version_warned = True
-                self.logger.warning(
-                    "source %s: %s was found by a worker with other settings for the source "
-                    "(a different sources file?): extracted with this worker's",
-                    self.source.name,
-                    url,
-                )
-        board = self._board()
-        round_id = request.meta.get(_ROUND)
-        settle = self.settings.getfloat("NEWSBOT_HINTS_SETTLE", defaults.NEWSBOT_HINTS_SETTLE)
-        deadline = time.monotonic() + settle
-        stale = self._stale_discovery.setdefault(round_id, set())
-        try:
-            while waiting := board.pending(round_id, stale):
-                if self._stopped:
-                    break  # the worker is stopping: finish the page with what is known
-                if time.monotonic() >= deadline:
-                    # given up on once (a worker killed mid-discovery, say): later pages
-                    # of the round do not wait for these again
-                    self._inc(stat_keys.HINTS_UNSETTLED)
-                    stale.update(waiting)
-                    break
-                await _sleep(0.1)
-            found.extend(board.read(round_id, url))
-        except Exception as exc:  # Redis away: what the request carries
-            self.logger.warning(
-                "source %s: cannot read the shared hints of %s: %s", self.source.name, url, exc
-            )
-        return merge_all(found)
+        return await self._shared().final(request, url, found, lambda: bool(self._stopped))
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
 
 
-#: request.meta key of the crawl round (newsbot.run.frontier.components.ROUND)
-_ROUND = "newsbot_round"
+_ROUND = ROUND
 
 
 def _round_of(response: Response | None) -> Any:
@@ -680,10 +593,3 @@ def _discovered_url(request: scrapy.Request) -> str:
     """The URL discovery found (and keyed the page's hints by): before any redirect."""
     redirects = request.meta.get("redirect_urls")
     return redirects[0] if redirects else request.url
-
-
-async def _sleep(seconds: float) -> None:
-    from scrapy.utils.defer import maybe_deferred_to_future
-    from twisted.internet import reactor, task
-
-    await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))

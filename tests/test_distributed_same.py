@@ -217,7 +217,7 @@ def test_a_page_waits_for_discovery_in_flight_then_reads_its_hints(
     # given up on once, the feed holds no later page of the round (nor counts again)
     assert _fetch(fetcher, request).hints.published is None
     assert fetcher.crawler.stats.get_value(stat_keys.HINTS_UNSETTLED) == 1
-    fetcher._stale_discovery.clear()  # (the rest of the test: as if it had waited)
+    fetcher._shared().stale.clear()  # (the rest of the test: as if it had waited)
     # the feed is parsed: its entries are on the board, and it leaves the discovery in flight
     taken = queue.pop()
     response = HtmlResponse(taken.url, body=b"<rss/>", request=taken)
