@@ -7,13 +7,12 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from newsbot import stats as stat_keys
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED, log_level
 from newsbot.errors import NewsbotError
 from newsbot.exit_codes import EXIT_LOCKED, stopped_exit_code
 
 if TYPE_CHECKING:
-    from newsbot.run.runner import CrawlReport, SourceReport
+    from newsbot.run.runner import CrawlReport
 
 
 def seconds_arg(text: str) -> float:
@@ -96,28 +95,10 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
-def source_row(s: SourceReport) -> dict[str, Any]:
-    """One source's part of a `--json` summary (crawl and worker alike)."""
-    return {
-        "pages": s.count("downloader/response_count"),
-        "articles_new": s.count(stat_keys.STORE_NEW),
-        "articles_updated": s.count(stat_keys.STORE_UPDATED),
-        "articles_unchanged": s.count(stat_keys.STORE_UNCHANGED),
-        "reposts": s.count(stat_keys.STORE_REPOSTS),
-        # kept in the local spool while the database was away (stored when it came
-        # back: articles_new/updated count them then), and still waiting
-        "articles_spooled": s.count(stat_keys.STORE_SPOOLED),
-        "spool_pending": s.count(stat_keys.STORE_SPOOL_PENDING),
-        "dropped": s.dropped,
-        "errors": s.errors,  # this source's own (newsbot.stats.error_count)
-        "finish_reason": s.finish_reason,
-        "failure": s.failure,
-        "warnings": s.warnings,
-    }
-
-
 def summarize(report: CrawlReport) -> dict[str, Any]:
     """The `--json` summary of a crawl."""
+    from newsbot.run.runner import source_row
+
     return {
         "run_id": report.run_id,
         "sources": {s.name: source_row(s) for s in report.sources},

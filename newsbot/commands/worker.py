@@ -13,7 +13,6 @@ from newsbot.commands.crawl import (
     interrupted_message,
     parse_overrides,
     seconds_arg,
-    source_row,
     summary_line,
 )
 from newsbot.exit_codes import stopped_exit_code
@@ -48,6 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from newsbot.config import load_sources, select_sources
     from newsbot.run.distributed_worker import run_worker
+    from newsbot.run.runner import source_row
 
     select_sources(load_sources(args.sources), args.names, args.sources)  # fail fast
     report = run_worker(

@@ -51,7 +51,7 @@ def _timestamp(value: Any, default: float) -> float:
 
 def source_samples(source: SourceReport, now: float) -> list[tuple[str, dict[str, str], float]]:
     """The samples of one source's run: (metric, labels, value)."""
-    from newsbot.commands.crawl import source_row
+    from newsbot.run.runner import source_row
 
     row = source_row(source)
     labels = {"source": source.name}

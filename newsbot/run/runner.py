@@ -111,6 +111,26 @@ class SourceReport:
         return None
 
 
+def source_row(s: SourceReport) -> dict[str, Any]:
+    """One source's part of a `--json` summary (crawl and worker alike)."""
+    return {
+        "pages": s.count("downloader/response_count"),
+        "articles_new": s.count(stat_keys.STORE_NEW),
+        "articles_updated": s.count(stat_keys.STORE_UPDATED),
+        "articles_unchanged": s.count(stat_keys.STORE_UNCHANGED),
+        "reposts": s.count(stat_keys.STORE_REPOSTS),
+        # kept in the local spool while the database was away (stored when it came
+        # back: articles_new/updated count them then), and still waiting
+        "articles_spooled": s.count(stat_keys.STORE_SPOOLED),
+        "spool_pending": s.count(stat_keys.STORE_SPOOL_PENDING),
+        "dropped": s.dropped,
+        "errors": s.errors,  # this source's own (newsbot.stats.error_count)
+        "finish_reason": s.finish_reason,
+        "failure": s.failure,
+        "warnings": s.warnings,
+    }
+
+
 @dataclass
 class CrawlReport:
     run_id: int
