@@ -28,6 +28,10 @@ from newsbot.run.frontier.components import ROUND
 logger = logging.getLogger(__name__)
 
 
+class RoundLimitReached(IgnoreRequest):
+    """A request dropped unfetched: its source reached a limit of the round."""
+
+
 class RoundLimitsMiddleware:
     def __init__(self, crawler: Crawler, front: frontier.Frontier) -> None:
         self.crawler = crawler
@@ -63,4 +67,4 @@ class RoundLimitsMiddleware:
             logger.info("source %s: %s of round %s reached", source.name, reason, round_id)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(stat_keys.ROUND_LIMIT_DROPPED)
-        raise IgnoreRequest(f"{reason} of round {round_id} reached")
+        raise RoundLimitReached(f"{reason} of round {round_id} reached")

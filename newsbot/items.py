@@ -281,6 +281,10 @@ def fields_of(place: str) -> list[Field]:
     return [f for f in fields(Article) if f.metadata[place]]
 
 
+#: the fields that fill articles columns (fixed: worked out once, not per stored article)
+_COLUMN_FIELDS = fields_of("columns")
+
+
 def _view(value: Any, attribute: str | None) -> Any:
     """`attribute` of `value` (a method is called); the value itself for None."""
     if value is None or attribute is None:
@@ -292,7 +296,7 @@ def _view(value: Any, attribute: str | None) -> Any:
 def row_columns(article: Article) -> dict[str, Any]:
     """The articles columns the item fills, by name, in declaration order (lists copied)."""
     row: dict[str, Any] = {}
-    for f in fields_of("columns"):
+    for f in _COLUMN_FIELDS:
         value = getattr(article, f.name)
         for column, attribute in f.metadata["columns"].items():
             found = _view(value, attribute)

@@ -5,6 +5,8 @@ signal, those that care connect to it (as with Scrapy's own signals, which are
 plain objects too).
 """
 
+from typing import Any
+
 #: a run row now holds this crawl's articles: ``run_id`` (int or None). Sent by the
 #: run recorder when it starts the run itself (`scrapy crawl`), and by a distributed
 #: worker whenever its crawl round changes.
@@ -13,6 +15,13 @@ run_started = object()
 #: store what waits now: sent by a distributed worker before it says it is idle.
 #: Receivers return True while a write is still under way.
 store_flush = object()
+
+
+def store_writing(crawler: Any) -> bool:
+    """Ask the crawler's store to hand over what waits (store_flush): True while it writes."""
+    answers = crawler.signals.send_catch_log(store_flush)
+    return any(answer is True for _receiver, answer in answers)
+
 
 #: how far the store is: receivers return (mark, written), where everything handed to
 #: the store so far is written with batch `mark` and every batch up to `written` is

@@ -74,8 +74,7 @@ class StorePipeline:
         )
         self.lanes: list[_Lane] = []
         self.next_lane = 0
-        #: batches handed to a lane and not written yet, and how many may be (backpressure)
-        self.batches_pending = 0
+        #: how many batches may wait for a writer (backpressure; see `unwritten`)
         self.max_pending = (
             settings.getint("NEWSBOT_STORE_MAX_PENDING", defaults.NEWSBOT_STORE_MAX_PENDING)
             or 2 * self.writers
@@ -132,7 +131,7 @@ class StorePipeline:
         """Hand over what waits; True while a batch is still being written."""
         if self.batcher:
             self.flush()
-        return self.batches_pending > 0
+        return bool(self.unwritten)
 
     def position(self) -> tuple[int, int]:
         """(mark, written): what was handed over so far is written with batch `mark`;
@@ -153,7 +152,7 @@ class StorePipeline:
         # Scrapy then counts its response as in progress and stops taking new ones, so a
         # database slower than the web holds the crawl back instead of piling articles up
         # in memory (bench/soak.py: RSS grew 23% over a 20,000-page crawl without this).
-        while self.batches_pending > self.max_pending:
+        while len(self.unwritten) > self.max_pending:
             waiter: Deferred = Deferred()
             self.waiters.append(waiter)
             await maybe_deferred_to_future(waiter)
@@ -175,7 +174,6 @@ class StorePipeline:
         if (batch or dropped) and self.lanes:
             lane = self.lanes[self.next_lane % len(self.lanes)]
             self.next_lane += 1
-            self.batches_pending += 1
             self.batch_seq += 1
             seq = self.batch_seq
             self.unwritten.add(seq)
@@ -193,7 +191,6 @@ class StorePipeline:
         return DeferredList([lane.pending for lane in self.lanes], consumeErrors=True)
 
     def _written(self, result: Any, seq: int = 0) -> Any:
-        self.batches_pending -= 1
         self.unwritten.discard(seq)
         waiters, self.waiters = self.waiters, []
         for waiter in waiters:

@@ -26,6 +26,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
+from middlewares.round_limits import RoundLimitReached
 from newsbot import settings as defaults
 from newsbot import signals as newsbot_signals
 from newsbot import sites
@@ -39,6 +40,7 @@ from spiders.follow import (
     entry_skipped,
     link_extractor,
     listing_targets,
+    reads_robots_sitemaps,
     robots_warning,
 )
 from spiders.pages import HTML_TYPES, looks_binary, page_text
@@ -134,13 +136,12 @@ class NewsSpider(scrapy.Spider):
         Which discovery methods run is the source's `discover` (Source.discovery): by
         default robots.txt is read only for a source given neither feeds nor sitemaps.
         """
-        methods = self.source.discovery
         for url in self.source.feeds:
             self._feeds_seen.add(normalize_url(url))
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
         for url in self.source.sitemaps:
             yield self._entry(url, self.parse_feed, kind=DISCOVERY)
-        if "robots" in methods:
+        if reads_robots_sitemaps(self.source):
             # the site's robots.txt may name sitemaps
             for base in self.source.robots_hosts:
                 yield scrapy.Request(
@@ -233,9 +234,9 @@ class NewsSpider(scrapy.Spider):
 
     def _dropped_at_limit(self, failure: Failure) -> bool:
         """Dropped unfetched: the source reached a limit (its own, or its round's)."""
-        return bool(failure.check(IgnoreRequest)) and bool(
-            self._stopped or " of round " in failure.getErrorMessage()
-        )
+        if failure.check(RoundLimitReached):
+            return True
+        return bool(failure.check(IgnoreRequest)) and bool(self._stopped)
 
     def entry_failed(self, failure: Failure) -> None:
         self._discovery_done(failure.request)  # type: ignore[attr-defined]

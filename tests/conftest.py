@@ -17,6 +17,7 @@ import pytest
 
 from newsbot.storage import connect, upgrade
 from tests.support.database import scratch_database
+from tests.support.redisserver import redis_available, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = Path(__file__).resolve().parent / "pages"
@@ -64,3 +65,12 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
 @pytest.fixture
 def fetched_at() -> datetime:
     return datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A private redis-server on a free port for one test (skipped without one)."""
+    if why := redis_available():
+        pytest.skip(why)
+    with redis_server() as url:
+        yield url

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -29,7 +28,6 @@ from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
 from tests.support.database import scratch_database
 from tests.support.fixtureweb import SiteSpec, build_web
-from tests.support.redisserver import redis_available, redis_server
 
 pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
 
@@ -37,14 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: the shared per-site limit the workers must keep together: one request per DELAY s
 DELAY = 0.05
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    if why := redis_available():
-        pytest.skip(why)
-    with redis_server() as url:
-        yield url
 
 
 # -- the commands ------------------------------------------------------------------------

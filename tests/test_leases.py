@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -34,17 +33,8 @@ from newsbot.run.frontier.components import LEASE, ROUND, MarkingPriorityQueue
 from newsbot.storage import connect, upgrade
 from tests.support.database import scratch_database
 from tests.support.fixtureweb import SiteSpec, build_web
-from tests.support.redisserver import redis_available, redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    if why := redis_available():
-        pytest.skip(why)
-    with redis_server() as url:
-        yield url
 
 
 def _queue(url: str, worker: str, timeout: float = 300.0, source: str = "s"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from scrapy import Request, Spider
@@ -14,7 +13,6 @@ from twisted.internet import defer
 import middlewares.shared_pace as pace_module
 from middlewares.shared_pace import SharedPaceMiddleware
 from newsbot import stats as stat_keys
-from tests.support.redisserver import redis_available, redis_server
 
 
 class Slots:
@@ -40,14 +38,6 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
     monkeypatch.setattr(pace_module, "deferLater", later)
     return waits
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    if why := redis_available():
-        pytest.skip(why)
-    with redis_server() as url:
-        yield url
 
 
 def _crawler(settings: dict | None = None):

@@ -207,38 +207,3 @@ def test_max_pages_holds_for_the_round_across_three_workers(
     assert set(web["small"].articles) <= small  # the other source is not held back
     with psycopg.connect(database) as conn:
         assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [("finished",)]
-
-
-def test_max_duration_runs_from_the_round_start_for_every_worker(
-    aof_redis: RestartableRedis,
-) -> None:
-    from types import SimpleNamespace
-
-    import redis
-    from scrapy import Request
-    from scrapy.exceptions import IgnoreRequest
-
-    from middlewares.round_limits import RoundLimitsMiddleware
-    from newsbot.run.frontier import Frontier
-    from newsbot.run.frontier.components import ROUND
-
-    front = Frontier(redis.Redis.from_url(aof_redis.url, decode_responses=True))
-    front.set_round(7)
-    source = SimpleNamespace(name="s", max_pages=3, max_duration=None)
-    crawler = SimpleNamespace(stats=None, spider=SimpleNamespace(source=source))
-    workers = [RoundLimitsMiddleware(crawler, Frontier(front.client)) for _ in range(2)]  # type: ignore[arg-type]
-
-    def send(worker: RoundLimitsMiddleware, path: str, round_id: int = 7) -> bool:
-        try:
-            worker.process_request(Request(f"http://127.0.0.1:1{path}", meta={ROUND: round_id}))
-            return True
-        except IgnoreRequest:
-            return False
-
-    assert [send(workers[i % 2], f"/{i}") for i in range(5)] == [True, True, True, False, False]
-    assert send(workers[0], "/robots.txt")  # not counted
-    assert send(workers[1], "/next-round", round_id=8)  # the next round counts afresh
-    source.max_pages, source.max_duration = None, 0.5
-    assert send(workers[0], "/a")
-    time.sleep(0.6)  # since round 7 was enqueued, whichever worker asks
-    assert not send(workers[1], "/b") and not send(workers[0], "/c")

@@ -312,9 +312,7 @@ class Coordinator:
             if not engine.spider_is_idle():
                 busy = True
                 continue
-            # the store pipeline hands over what waits; True while it is writing
-            answers = crawler.signals.send_catch_log(newsbot_signals.store_flush)
-            if any(answer is True for _receiver, answer in answers):
+            if newsbot_signals.store_writing(crawler):
                 busy = True
         # leases not yet acked: their articles are still being written (flushed above)
         return busy or any(queue.held or queue.handled for queue in self.queues.values())
@@ -329,10 +327,10 @@ class Coordinator:
         for name, crawler in self.crawlers.items():
             now = stat_keys.run_counters(crawler.stats.get_stats() if crawler.stats else {})
             before = self.reported[name]
-            delta = {k: v - before.get(k, 0) for k, v in now.items() if isinstance(v, int | float)}
+            delta = {k: v - before.get(k, 0) for k, v in now.items()}
             if any(delta.values()):
                 deltas[name] = delta
-            done[name] = {k: v for k, v in now.items() if isinstance(v, int | float)}
+            done[name] = now
         if deltas:
             # one transaction: a failed report adds nothing, and the next one adds it all
             with connect(self.database_url) as conn:

@@ -107,7 +107,7 @@ class SourceReport:
             because = f" ({refused} disallowed by robots.txt)" if refused else ""
             return f"none of its {failed + refused} entry points could be fetched{because}"
         if self.count(stat_keys.STORE_FAILED):
-            return f"{self.count('newsbot/store/failed')} articles could not be stored"
+            return f"{self.count(stat_keys.STORE_FAILED)} articles could not be stored"
         return None
 
 
@@ -225,13 +225,7 @@ class StopOnSignals:
         deadline = time.monotonic() + STOP_NOW_FLUSH_SECONDS
 
         def flushed() -> None:
-            writing = [
-                any(
-                    answer is True
-                    for _, answer in crawler.signals.send_catch_log(newsbot_signals.store_flush)
-                )
-                for crawler in open_crawlers
-            ]
+            writing = [newsbot_signals.store_writing(crawler) for crawler in open_crawlers]
             if any(writing) and time.monotonic() < deadline:
                 return
             if any(writing):

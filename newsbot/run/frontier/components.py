@@ -101,7 +101,6 @@ class MarkingPriorityQueue(PriorityQueue):
             if settings
             else defaults.NEWSBOT_LEASE_TIMEOUT
         )
-        self.prefix = prefix
         self.active_key = f"{prefix}:active"
         self.source = source_of(self.key, prefix)
         self.lease_keys = lease_keys(self.source, prefix)
