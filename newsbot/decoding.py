@@ -16,6 +16,8 @@ as browsers do. Scrapy is not imported: w3lib and charset_normalizer are what it
 
 from __future__ import annotations
 
+import re
+
 from charset_normalizer import from_bytes
 from w3lib.encoding import (
     html_body_declared_encoding,
@@ -62,3 +64,18 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
     return html_to_unicode(
         content_type or "", body, auto_detect_fun=_detect, default_encoding=_DEFAULT_ENCODING
     )
+
+
+#: control characters other than whitespace, and the replacement character
+_NOISE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_BINARY_MAGIC = ("%PDF-", "\x89PNG", "GIF8", "\xff\xd8\xff", "PK\x03\x04", "\x1f\x8b")
+
+
+def looks_binary(text: str, sample: int = 2048) -> bool:
+    """A body that is not text: a known file signature, or mostly control characters."""
+    head = text[:sample].lstrip("\ufeff")
+    if head.startswith(_BINARY_MAGIC) or head.startswith("\ufffdPNG"):
+        return True
+    if not head:
+        return False
+    return len(_NOISE.findall(head)) > len(head) * 0.1

@@ -82,6 +82,16 @@ class Hints:
     #: the feed/sitemap/listing URL it was found on
     found_on: str | None = None
 
+    def as_json(self) -> dict[str, Any] | None:
+        """The hints as stored (articles.discovery_hints), None when discovery said nothing."""
+        values = {k: v for k, v in vars(self).items() if v}
+        return values or None
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any] | None) -> Hints:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (values or {}).items() if k in known})
+
 
 _VIA_RANK = {"feed": 0, "sitemap": 1, "link": 2}
 
@@ -183,12 +193,24 @@ class Article:
     headers: dict[str, str] = _field(factory=dict)
     status: int = _field(200, spool=True)
     #: only `modified` (the discovery lastmod) leaves the pipeline
-    hints: Hints = _field(factory=Hints, spool=True, columns={"discovery_lastmod": "modified"})
+    hints: Hints = _field(
+        factory=Hints,
+        spool=True,
+        columns={"discovery_lastmod": "modified", "discovery_hints": "as_json"},
+    )
     #: source settings the stages need (no Scrapy objects): timezone, language, overrides
     timezone: str | None = _field(None, spool=True)
     language_hint: str | None = _field(None, spool=True)
     #: per-site extraction overrides (sources file [sources.extract] or newsbot/sites/)
     overrides: SiteOverrides | None = _field(None)
+    #: where the raw response is archived as WARC (file, offset of its response record);
+    #: None when the source does not archive (newsbot.archive)
+    warc_file: str | None = _stored("warc_file", None)
+    warc_offset: int | None = _stored("warc_offset", None)
+    #: the extraction code that made the fields below (newsbot.stages.EXTRACTOR_VERSION)
+    extractor_version: str | None = _stored(
+        "extractor_version", None, extract={"extractor_version": (19, None)}
+    )
 
     # --- extract stage ---
     title: str | None = _stored("title", None, export={"title": 4}, extract={"title": (2, None)})

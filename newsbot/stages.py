@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import newsbot
 from newsbot import boilerplate, dates
 from newsbot.errors import PageRejected
 from newsbot.extraction import extract_page, second_opinion
@@ -17,6 +18,14 @@ from newsbot.extraction.pagetype import EMPTY
 from newsbot.items import Article
 from newsbot.reposts.fingerprint import content_hash
 from newsbot.reposts.similarity import anchors
+
+#: Bump this when a change to the stages changes what is stored for some pages: rows made
+#: by an older revision are then found, and re-extracted from their archived raw pages,
+#: by `newsbot reprocess --older-than-version` (docs/architecture.md, "Where to change what")
+RULES_REVISION = 1
+#: what made an article (articles.extractor_version): the package version plus the rules
+#: revision, a PEP 440 version ("0.1.0+rules.1") so that versions compare in order
+EXTRACTOR_VERSION = f"{newsbot.__version__}+rules.{RULES_REVISION}"
 
 #: pages shorter than this (characters of cleaned body) are not articles
 MIN_BODY_CHARS = 80
@@ -30,6 +39,7 @@ def extract(article: Article) -> Article:
     """
     if not article.html or not article.html.strip():
         raise PageRejected("empty_page", article.url)
+    article.extractor_version = EXTRACTOR_VERSION
     result = extract_page(
         article.html,
         article.url,

@@ -3,27 +3,11 @@ decodes the same bytes, and whether it is an HTML page at all."""
 
 from __future__ import annotations
 
-import re
-
 from scrapy.http import TextResponse
 
-from newsbot.decoding import decode_html
+from newsbot.decoding import decode_html, looks_binary  # noqa: F401  (the spider's)
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-
-#: control characters other than whitespace, and the replacement character
-_NOISE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-_BINARY_MAGIC = ("%PDF-", "\x89PNG", "GIF8", "\xff\xd8\xff", "PK\x03\x04", "\x1f\x8b")
-
-
-def looks_binary(text: str, sample: int = 2048) -> bool:
-    """A body that is not text: a known file signature, or mostly control characters."""
-    head = text[:sample].lstrip("\ufeff")
-    if head.startswith(_BINARY_MAGIC) or head.startswith("\ufffdPNG"):
-        return True
-    if not head:
-        return False
-    return len(_NOISE.findall(head)) > len(head) * 0.1
 
 
 def page_text(response: TextResponse) -> str:

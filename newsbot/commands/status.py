@@ -197,9 +197,15 @@ def source_status(conn: Any, name: str) -> dict[str, Any]:
     }
 
 
+def _version_order(item: tuple[str, int]) -> Any:
+    from newsbot.versions import sort_key
+
+    return sort_key(item[0])
+
+
 def run(args: argparse.Namespace) -> int:
     from newsbot.storage import connect, resolve_database_url
-    from newsbot.storage.status import known_sources
+    from newsbot.storage.status import extractor_versions, known_sources
 
     names: list[str] | None = None
     if args.sources:
@@ -218,9 +224,20 @@ def run(args: argparse.Namespace) -> int:
             for name in dead["sources"] or []:
                 if name in report:
                     report[name]["warnings"].append(dead_run_warning(dead))
+        versions = extractor_versions(conn, names)
+    for name, s in report.items():
+        s["extractor_versions"] = versions.get(name, {})
+    totals: dict[str, int] = {}
+    for counts in versions.values():
+        for version, n in counts.items():
+            totals[version] = totals.get(version, 0) + n
     warned = any(s["warnings"] for s in report.values())
     if args.json:
-        print(json.dumps({"sources": report, "ok": not warned}, indent=2))
+        print(
+            json.dumps(
+                {"sources": report, "extractor_versions": totals, "ok": not warned}, indent=2
+            )
+        )
     else:
         from newsbot.commands.runs import format_table, timestamp
 
@@ -241,6 +258,16 @@ def run(args: argparse.Namespace) -> int:
         headings += ["ERROR RATE", "COVERAGE"]
         for line in format_table(headings, rows):
             print(line)
+        if totals:
+            # which code made the stored articles: `newsbot reprocess --older-than-version`
+            # re-extracts those an older one made
+            print()
+            version_rows = [
+                [version or "unknown (stored before versions were recorded)", n]
+                for version, n in sorted(totals.items(), key=_version_order)
+            ]
+            for line in format_table(["EXTRACTOR VERSION", "ARTICLES"], version_rows):
+                print(line)
         for name, s in report.items():
             for warning in s["warnings"]:
                 print(f"WARNING {name}: {warning}")

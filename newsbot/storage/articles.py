@@ -38,6 +38,14 @@ _COMPARED = (
     "published_at",
     "modified_at",
     "content_hash",
+    # what else extraction fills: a re-extraction that changes only these changed the row
+    "published_precision",
+    "modified_precision",
+    "site_name",
+    "section",
+    "tags",
+    "image_url",
+    "credited_source",
 )
 
 
@@ -72,6 +80,8 @@ def _clean(value: Any) -> Any:
         return value.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(value) else value
     if isinstance(value, list):
         return [_clean(v) for v in value]
+    if isinstance(value, dict):  # a jsonb column (discovery_hints)
+        return Jsonb({k: _clean(v) for k, v in value.items()})
     return value
 
 
@@ -116,7 +126,8 @@ SELECT id FROM new
 """
 
 _UPDATE = f"""
-UPDATE articles SET {_ASSIGNMENTS}, updated_at = now(), last_run_id = %(run_id)s
+UPDATE articles SET {_ASSIGNMENTS}, updated_at = now(),
+    last_run_id = coalesce(%(run_id)s, last_run_id)
 WHERE id = %(id)s
 """
 
@@ -137,9 +148,18 @@ def _find_existing(conn: psycopg.Connection, article: Article) -> dict | None:
 
 
 def save_article(
-    conn: psycopg.Connection, article: Article, run_id: int | None = None
+    conn: psycopg.Connection,
+    article: Article,
+    run_id: int | None = None,
+    *,
+    reextracted: bool = False,
 ) -> SaveResult:
-    """Insert or update one article and link its story; runs inside the caller's transaction."""
+    """Insert or update one article and link its story; runs inside the caller's transaction.
+
+    `reextracted`: the page is one stored before, extracted again from its archived raw
+    page (`newsbot reprocess`): a changed text then says the rules changed, not the page,
+    so no modification date is inferred from it.
+    """
     values = _row_values(article, run_id)
     hashes = article.anchors or anchors(values["body"] or "")
     values["anchor_count"] = len(hashes)
@@ -164,7 +184,7 @@ def save_article(
         article_id = existing["id"]
         if any(existing[key] != values[key] for key in _COMPARED):
             text_changed = existing["content_hash"] != values["content_hash"]
-            if text_changed and values["modified_at"] is None:
+            if text_changed and values["modified_at"] is None and not reextracted:
                 # the page changed without saying when: the re-crawl is the best evidence
                 values = {
                     **values,
@@ -174,11 +194,18 @@ def save_article(
             conn.execute(_UPDATE, {**values, "id": article_id})
             outcome = "updated"
         else:
+            # the same text: the row now points at the newest raw page, made by this code
             conn.execute(
-                """UPDATE articles SET last_run_id = %s, fetched_at = %s,
-                       discovery_lastmod = coalesce(%s, discovery_lastmod)
-                   WHERE id = %s""",
-                (run_id, values["fetched_at"], values["discovery_lastmod"], article_id),
+                """UPDATE articles SET last_run_id = coalesce(%(run_id)s, last_run_id),
+                       fetched_at = %(fetched_at)s,
+                       discovery_lastmod = coalesce(%(discovery_lastmod)s, discovery_lastmod),
+                       discovery_hints = coalesce(%(discovery_hints)s, discovery_hints),
+                       warc_offset = CASE WHEN %(warc_file)s::text IS NULL THEN warc_offset
+                                          ELSE %(warc_offset)s END,
+                       warc_file = coalesce(%(warc_file)s, warc_file),
+                       extractor_version = coalesce(%(extractor_version)s, extractor_version)
+                   WHERE id = %(id)s""",
+                {**values, "id": article_id},
             )
             outcome = "unchanged"
     if article.comments and outcome != "unchanged":
@@ -211,7 +238,11 @@ def _save_comments(conn: psycopg.Connection, article_id: int, comments: list[str
 
 
 def save_batch(
-    conn: psycopg.Connection, articles: list[Article], run_id: int | None = None
+    conn: psycopg.Connection,
+    articles: list[Article],
+    run_id: int | None = None,
+    *,
+    reextracted: bool = False,
 ) -> list[SaveResult]:
     """Save articles, each in its own short transaction: one bad article fails alone.
 
@@ -223,7 +254,7 @@ def save_batch(
         for attempt in range(1, _RETRIES + 1):
             try:
                 with conn.transaction():
-                    results.append(save_article(conn, article, run_id))
+                    results.append(save_article(conn, article, run_id, reextracted=reextracted))
                 break
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == _RETRIES:

@@ -82,7 +82,8 @@ _SPOOLED = [f.name for f in fields_of("spool")]
 #: those written as they are, then those converted (the order of the file's keys)
 _PLAIN = [n for n in _SPOOLED if _TYPES[n] not in (datetime, PageDate, Hints)]
 _CONVERTED = [n for n in _SPOOLED if _TYPES[n] in (datetime, PageDate)]
-#: the store reads only the discovery lastmod of the hints: kept as "hints_modified"
+#: the hints, whole (stored as discovery_hints); spools written before that kept only
+#: the discovery lastmod, as "hints_modified", which is still read
 _HINTS = [n for n in _SPOOLED if _TYPES[n] is Hints]
 
 
@@ -113,7 +114,7 @@ def to_record(article: Article, run_id: int | None = None) -> dict[str, Any]:
     for name in _CONVERTED:
         record[name] = _dump(_TYPES[name], getattr(article, name))
     for name in _HINTS:
-        record[f"{name}_modified"] = getattr(article, name).modified
+        record[name] = getattr(article, name).as_json()
     record["run_id"] = run_id
     return record
 
@@ -128,7 +129,10 @@ def from_record(record: dict[str, Any]) -> tuple[Article, int | None]:
         if name in record:
             values[name] = _load(_TYPES[name], record[name])
     for name in _HINTS:
-        values[name] = Hints(modified=record.get(f"{name}_modified"))
+        if name in record:
+            values[name] = Hints.from_json(record[name])
+        else:
+            values[name] = Hints(modified=record.get(f"{name}_modified"))
     article = Article(**{"html": "", **values})
     return article, record.get("run_id")
 

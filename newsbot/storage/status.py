@@ -89,3 +89,20 @@ def coverage(conn: psycopg.Connection, source: str, days: int = 7) -> dict[str, 
         (source, latest["run_id"], latest["since"], latest["since"], days),
     ).fetchone()
     return {"run_id": latest["run_id"], "recent": dict(recent), "baseline": dict(baseline)}
+
+
+def extractor_versions(
+    conn: psycopg.Connection, sources: list[str] | None = None
+) -> dict[str, dict[str, int]]:
+    """Articles per source and extractor_version ("" for rows stored before versions were
+    recorded): what `newsbot reprocess --older-than-version` would find."""
+    rows = conn.execute(
+        """SELECT source, coalesce(extractor_version, '') AS version, count(*) AS n
+           FROM articles WHERE %(sources)s::text[] IS NULL OR source = ANY(%(sources)s)
+           GROUP BY 1, 2 ORDER BY 1, 2""",
+        {"sources": sources},
+    ).fetchall()
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["source"], {})[row["version"]] = int(row["n"])
+    return found

@@ -1,0 +1,23 @@
+"""Raw pages as WARC (ISO 28500): written while crawling, read back to re-extract or ingest.
+
+Keeping what was fetched lets every later improvement of extraction be applied to pages
+crawled before it (`newsbot reprocess`), and lets archives made by anyone (wget, Heritrix,
+Common Crawl's CC-NEWS) become articles (`newsbot ingest`). warcio does the format; this
+package only decides what goes in and how a page is found again (file and offset).
+No Scrapy and no database here: the archive middleware and the commands wrap it.
+"""
+
+from newsbot.archive.reader import RawPage, Skipped, iter_pages, read_page
+from newsbot.archive.writer import Exchange, Location, WarcArchive, archive_for, release
+
+__all__ = [
+    "Exchange",
+    "Location",
+    "RawPage",
+    "Skipped",
+    "WarcArchive",
+    "archive_for",
+    "iter_pages",
+    "read_page",
+    "release",
+]
