@@ -147,10 +147,10 @@ def test_runs_and_status_print_tables_and_status_warns_on_a_dead_run(
     assert f"WARNING site: run {dead} (host " in result.stdout
     assert "is recorded as running, but no lock of its sources is held" in result.stdout
     as_json = json.loads(newsbot("status", "--json", database_url=database_url).stdout)
-    assert set(as_json) == {"sources", "ok"} and as_json["ok"] is False
+    assert set(as_json) == {"sources", "extractor_versions", "ok"} and as_json["ok"] is False
     assert set(as_json["sources"]["site"]) == {
         "last_success", "last_run", "articles_24h", "errors", "requests", "error_rate",
-        "coverage", "coverage_articles", "warnings",
+        "coverage", "coverage_articles", "warnings", "extractor_versions",
     }  # fmt: skip
     assert "." in as_json["sources"]["site"]["last_success"]  # --json keeps its ISO times
     status = db.execute("SELECT status FROM crawl_runs WHERE id = %s", (dead,)).fetchone()
