@@ -126,6 +126,19 @@ class Source:
         }
 
 
+def source_from_config(config: dict[str, Any]) -> Source:
+    """The settings extraction needs (timezone, language, [sources.extract]) of a source as
+    the sources table keeps them (`Source.to_dict`): what re-extraction runs with."""
+    name = str(config.get("name") or "")
+    where = Path("<sources table>")
+    return Source(
+        name,
+        timezone=config.get("timezone"),
+        language=config.get("language"),
+        extract=_overrides(where, name, config.get("extract")),
+    )
+
+
 def _fail(path: Path, source: str | None, key: str | None, message: str) -> ConfigError:
     where = str(path)
     if source is not None:

@@ -68,3 +68,21 @@ class SourceLocked(NewsbotError):
     """
 
     exit_code = EXIT_LOCKED
+
+
+#: drop reasons that describe the page itself (not a bug or a transient fault): recorded in
+#: dropped_pages by a crawl or an ingest, so that re-crawls skip the page until discovery
+#: says it changed
+KEEP_DROPPED = frozenset(
+    {
+        "not_html",
+        "no_article_body",
+        "no_title",
+        "empty_page",
+        "listing",
+        "error_page",
+        "login_wall",
+        "empty",
+        "too_large",
+    }
+)

@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from newsbot import settings as defaults
 from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
+from newsbot.errors import KEEP_DROPPED
 from newsbot.items import Article, DroppedPage
 from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
@@ -31,23 +32,6 @@ from newsbot.storage.spool import Spool
 from newsbot.storage.writer import Batcher, BatchWriter, WriteOutcome
 
 logger = logging.getLogger(__name__)
-
-#: drop reasons that describe the page itself (not a bug or a transient fault): a re-crawl
-#: need not fetch such a page again unless discovery says it changed
-KEEP_DROPPED = frozenset(
-    {
-        "not_html",
-        "no_article_body",
-        "no_title",
-        "empty_page",
-        "listing",
-        "error_page",
-        "login_wall",
-        "empty",
-        "too_large",
-    }
-)
-
 
 @dataclass
 class _Lane:

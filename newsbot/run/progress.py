@@ -167,3 +167,73 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+class CountProgress:
+    """Progress of a job over a known number of pages (`newsbot reprocess`, `ingest`): a
+    rich bar on a terminal, else a plain line every `interval` seconds (cron, pipes)."""
+
+    def __init__(
+        self,
+        title: str,
+        total: int | None,
+        mode: str = "auto",
+        interval: float | None = None,
+        stream: TextIO | None = None,
+    ) -> None:
+        self.title = title
+        self.total = total
+        self.stream = stream or sys.stderr
+        if mode == "auto":
+            mode = "rich" if _is_terminal(self.stream) else "plain"
+        self.mode = mode
+        env = os.environ.get("NEWSBOT_PROGRESS_INTERVAL")
+        self.interval = interval or (float(env) if env else DEFAULT_INTERVAL)
+        self._bar: Any = None
+        self._task: Any = None
+        self._started = self._last = time.monotonic()
+
+    def __enter__(self) -> CountProgress:
+        if self.mode == "rich":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=self.stream),
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self.title, total=self.total, counts="")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def update(self, done: int, counts: Mapping[str, int]) -> None:
+        """`done` pages so far; `counts` by outcome (shown as "changed 3 · unchanged 9")."""
+        shown = " · ".join(f"{k} {v}" for k, v in counts.items() if v)
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, counts=shown)
+        elif self.mode == "plain" and time.monotonic() - self._last >= self.interval:
+            self._last = time.monotonic()
+            rate = done / max(1e-9, self._last - self._started) * 60
+            of = f"/{self.total}" if self.total is not None else ""
+            print(
+                f"{self.title}: {done}{of} pages, {rate:.0f}/min; {shown or 'nothing yet'}",
+                file=self.stream,
+                flush=True,
+            )

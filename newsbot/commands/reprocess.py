@@ -1,0 +1,225 @@
+"""`newsbot reprocess`: stored articles extracted again from their archived raw pages.
+
+An extraction fix then helps the pages crawled before it too, without fetching them
+again. Rows are updated in place (same ids), repost links recomputed where the text
+changed; an interrupted run is resumed by running the same command again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from newsbot.commands import EXIT_OK
+from newsbot.errors import NewsbotError
+
+#: how the store's and the stages' outcomes are named in the summary
+SUMMARY_NAMES = {"updated": "changed", "unchanged": "unchanged", "new": "changed"}
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "reprocess",
+        help="re-extract stored articles from their archived raw pages (WARC) with "
+        "today's code, in place",
+        description="Re-extract stored articles from the raw pages their crawl archived "
+        "(`archive` in the sources file, or NEWSBOT_ARCHIVE_DIR), through the crawl's "
+        "stages, and update the rows in place: same ids, repost links recomputed where the "
+        "text changed. Stopped with Ctrl-C, it stores what is in flight; run it again to "
+        "resume. Articles without an archived page are counted, not changed.",
+    )
+    parser.add_argument("--source", metavar="NAME", help="only articles of this source")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        type=_time_bound,
+        help="only articles fetched at or after DATE (YYYY-MM-DD or ISO 8601; UTC unless "
+        "an offset is given)",
+    )
+    parser.add_argument(
+        "--older-than-version",
+        metavar="V",
+        help="only articles an older extractor made than V (like 0.1.0+rules.2; "
+        "`newsbot status` shows the versions stored), and those stored before versions "
+        "were recorded",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="stage worker processes (default: one per core; 0: in this process)",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=["auto", "rich", "plain", "off"],
+        default="auto",
+        help="a progress bar on a terminal, else a line every 30 s "
+        "(NEWSBOT_PROGRESS_INTERVAL); default auto",
+    )
+    parser.set_defaults(run=run)
+
+
+def _time_bound(text: str) -> datetime:
+    from newsbot.storage.export import parse_time_bound
+
+    try:
+        return parse_time_bound(text, end=False)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def summary_counts(counts: Counter[str]) -> dict[str, int]:
+    """changed / unchanged / now dropped / failed / no raw page, from the run's outcomes."""
+    shown = {"changed": 0, "unchanged": 0, "now dropped": 0, "failed": 0, "no raw page": 0}
+    for outcome, n in counts.items():
+        if outcome in SUMMARY_NAMES:
+            shown[SUMMARY_NAMES[outcome]] += n
+        elif outcome.startswith("dropped/"):
+            shown["now dropped"] += n
+        elif outcome in ("failed", "unreadable"):
+            shown["failed"] += n
+        elif outcome == "no_raw_page":
+            shown["no raw page"] += n
+    return shown
+
+
+def run(args: argparse.Namespace) -> int:
+    from newsbot.exit_codes import stopped_exit_code
+    from newsbot.run import reextract
+    from newsbot.run.progress import CountProgress
+    from newsbot.run.stage_pool import default_workers
+    from newsbot.stages import EXTRACTOR_VERSION
+    from newsbot.storage import reextraction as book
+    from newsbot.versions import older_than, parse
+
+    versions: list[str | None] | None = None
+    if args.older_than_version:
+        try:
+            parse(args.older_than_version)
+        except ValueError as exc:
+            raise NewsbotError(f"--older-than-version: {exc}") from None
+    workers = default_workers() if args.workers is None else max(0, args.workers)
+    store = reextract.Store(None, reextracted=True)
+    conn = store.open()
+    if args.older_than_version:
+        versions = [v for v in book.stored_versions(conn) if older_than(v, args.older_than_version)]
+    selection = {
+        "source": args.source,
+        "since": args.since.isoformat() if args.since else None,
+        "older_than_version": args.older_than_version,
+    }
+    run_id, after, before, resumed = book.start_reprocess(conn, selection, EXTRACTOR_VERSION)
+    conn.commit()
+    choose = {"source": args.source, "since": args.since, "versions": versions}
+    total = book.count_to_reprocess(conn, after_id=after, **choose)
+    conn.commit()
+    if resumed:
+        print(
+            f"resuming reprocess run {run_id} after article {after} ({total} articles left)",
+            file=sys.stderr,
+        )
+
+    def checkpoint(conn: Any, position: int, counts: Counter[str]) -> None:
+        book.reprocess_checkpoint(conn, run_id, position, Counter(before) + counts)
+
+    with (
+        reextract.StopRequest() as stop,
+        CountProgress(f"reprocess run {run_id}", total, mode=args.progress) as progress,
+    ):
+        summary = reextract.run(
+            _pages(store, after, choose),
+            store,
+            workers=workers,
+            checkpoint=checkpoint,
+            progress=lambda counts: progress.update(
+                sum(counts.values()) - counts["reposts"], summary_counts(counts)
+            ),
+            stop=stop,
+        )
+    conn = store.connection()
+    book.end_reprocess(conn, run_id, "interrupted" if summary.stopped_by else "finished")
+    store.close()
+    _print_summary(run_id, summary, Counter(before), EXTRACTOR_VERSION)
+    return stopped_exit_code(summary.stopped_by) if summary.stopped_by else EXIT_OK
+
+
+def _pages(store: Any, after: int, choose: dict[str, Any]) -> Iterator[Any]:
+    """The selected articles in id order, each with its raw page read back from WARC."""
+    from newsbot.storage.reextraction import articles_to_reprocess
+
+    while True:
+        rows = articles_to_reprocess(store.connection(), after_id=after, **choose)
+        store.connection().commit()
+        if not rows:
+            return
+        for row in rows:
+            yield page_of_row(store, row)
+        after = rows[-1]["id"]
+
+
+_sources: dict[str, Any] = {}
+
+
+def page_of_row(store: Any, row: dict[str, Any]) -> Any:
+    """A stored article as the crawl's spider would hand it to the stages, from its raw
+    page (decoded as the crawl decodes it) and what the row kept of discovery."""
+    from newsbot import sites
+    from newsbot.archive import RawPage, read_page
+    from newsbot.config import Source, source_from_config
+    from newsbot.decoding import decode_html
+    from newsbot.items import Article, Hints
+    from newsbot.run.reextract import Page
+    from newsbot.storage.reextraction import source_settings
+
+    if not row["warc_file"] or row["warc_offset"] is None:
+        return Page(row["id"], outcome="no_raw_page")
+    try:
+        raw = read_page(row["warc_file"], row["warc_offset"])
+    except FileNotFoundError:
+        return Page(row["id"], outcome="no_raw_page")
+    except Exception:  # a truncated or corrupt file: counted, never fatal
+        return Page(row["id"], outcome="unreadable")
+    if not isinstance(raw, RawPage):
+        return Page(row["id"], outcome="unreadable")
+    name = row["source"]
+    if name not in _sources:
+        config = source_settings(store.connection(), name)
+        store.connection().commit()
+        _sources[name] = source_from_config(config) if config else Source(name)
+    source = _sources[name]
+    hints = Hints.from_json(row["discovery_hints"])
+    hints.modified = hints.modified or row["discovery_lastmod"]
+    article = Article(
+        url=row["url"],
+        source=name,
+        html=decode_html(raw.body, raw.content_type)[1],
+        fetched_at=row["fetched_at"],
+        headers=raw.headers,
+        status=raw.status,
+        hints=hints,
+        timezone=source.timezone,
+        language_hint=source.language,
+        overrides=sites.for_url(row["url"], source.extract),
+        warc_file=row["warc_file"],
+        warc_offset=row["warc_offset"],
+    )
+    return Page(row["id"], article)
+
+
+def _print_summary(run_id: int, summary: Any, before: Counter[str], version: str) -> None:
+    shown = summary_counts(summary.counts)
+    done = sum(shown.values())
+    parts = ", ".join(f"{n} {name}" for name, n in shown.items())
+    state = "interrupted (run the same command to resume)" if summary.stopped_by else "done"
+    print(f"reprocess run {run_id} {state}: {done} articles: {parts} (extractor {version})")
+    if before:
+        total = summary_counts(before + summary.counts)
+        print("  whole run: " + ", ".join(f"{n} {name}" for name, n in total.items()))
+    for url, reason in summary.dropped[:10]:
+        print(f"  now dropped ({reason}), row kept as it was: {url}")
+    if len(summary.dropped) > 10:
+        print(f"  … and {len(summary.dropped) - 10} more now dropped")
