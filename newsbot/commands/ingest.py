@@ -44,6 +44,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="stage worker processes (default: one per core; 0: in this process)",
     )
     parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=100,
+        metavar="N",
+        help="pages stored per batch, each batch a resume point (default 100)",
+    )
+    parser.add_argument(
         "--progress",
         choices=["auto", "rich", "plain", "off"],
         default="auto",
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
                     store,
                     workers=workers,
                     checkpoint=checkpoint,
+                    batch_size=max(1, args.batch_size),
                     record_drops=True,
                     progress=lambda counts: progress.update(
                         sum(counts.values()) - counts["reposts"], counts
