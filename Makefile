@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_DATA ?= ../shared/benchmarks/article-extraction
 
-.PHONY: demo test test-fast lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export system-deps clean-venv
+.PHONY: demo test test-fast lint format bench bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export bench-reprocess system-deps clean-venv
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export
+bench: bench-extraction bench-dates bench-dedup bench-crawl bench-soak bench-distributed bench-export bench-reprocess
 
 bench-extraction: $(STAMP)
 	$(BIN)/python bench/extraction.py $(BENCH_DATA)
@@ -73,6 +73,9 @@ bench-distributed: $(STAMP)
 
 bench-export: $(STAMP)
 	$(BIN)/python bench/export.py
+
+bench-reprocess: $(STAMP)
+	$(BIN)/python bench/reprocess.py
 
 clean-venv:
 	rm -rf $(VENV)
