@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     status = EXIT_OK
     with reextract.StopRequest() as stop:
         for path in paths:
+            # one ingest of a file at a time: two would store its pages twice over
+            store.hold(f"ingest:{path}", f"newsbot ingest of {path}")
             conn = store.connection()
             state = book.ingest_state(conn, str(path))
             conn.commit()
@@ -122,9 +124,9 @@ def run(args: argparse.Namespace) -> int:
             if counts["unreadable"]:
                 status = EXIT_SOURCE_FAILED
             if summary.stopped_by:
-                store.close()
+                store.release()
                 return stopped_exit_code(summary.stopped_by)
-    store.close()
+    store.release()
     return status
 
 

@@ -112,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else max(0, args.workers)
     store = reextract.Store(None, reextracted=True)
     conn = store.open()
+    # one reprocess at a time per database: two would select the same rows
+    store.hold("reprocess", "newsbot reprocess")
     if args.older_than_version:
         versions = [v for v in book.stored_versions(conn) if older_than(v, args.older_than_version)]
     selection = {
@@ -150,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         )
     conn = store.connection()
     book.end_reprocess(conn, run_id, "interrupted" if summary.stopped_by else "finished")
-    store.close()
+    store.release()
     _print_summary(run_id, summary, Counter(before), EXTRACTOR_VERSION)
     return stopped_exit_code(summary.stopped_by) if summary.stopped_by else EXIT_OK
 

@@ -26,11 +26,12 @@ from typing import Any
 import psycopg
 
 from newsbot import stages
-from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected
+from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected, SourceLocked
 from newsbot.items import Article
 from newsbot.run.stage_pool import pool, run_stages
 from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
 from newsbot.storage.articles import save_batch, save_dropped
+from newsbot.storage.reextraction import try_job_lock
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,8 @@ class Store:
         self.database_url = resolve_database_url(database_url)
         self.reextracted = reextracted
         self.conn: psycopg.Connection | None = None
+        #: connections holding job locks, closed with the store
+        self.locks: list[psycopg.Connection] = []
 
     def connection(self) -> psycopg.Connection:
         if self.conn is None or self.conn.closed:
@@ -171,6 +174,19 @@ class Store:
         conn = self.connection()
         upgrade(conn)
         return conn
+
+    def hold(self, job: str, what: str) -> None:
+        """Hold `job`'s lock for the whole command, on a connection of its own (the
+        store's may be replaced after a lost connection): SourceLocked when another
+        process runs it. `what` names the job in the message."""
+        lock = connect(self.database_url, autocommit=True)
+        if not try_job_lock(lock, job):
+            lock.close()
+            raise SourceLocked(
+                f"{what} is already running (another process holds it); "
+                "wait for it to finish, or stop it with Ctrl-C, then rerun"
+            )
+        self.locks.append(lock)
 
     def write(
         self,
@@ -229,6 +245,13 @@ class Store:
         if self.conn is not None:
             self.conn.close()
         self.conn = None
+
+    def release(self) -> None:
+        """Close the store's connection and let go of the job locks."""
+        self.close()
+        for lock in self.locks:
+            lock.close()
+        self.locks.clear()
 
 
 def run(

@@ -182,3 +182,15 @@ def end_ingest(conn: psycopg.Connection, path: str) -> None:
 
 def known_source_names(conn: psycopg.Connection) -> set[str]:
     return {r["name"] for r in conn.execute("SELECT name FROM sources").fetchall()}
+
+
+# -- one job at a time --------------------------------------------------------------
+
+
+def try_job_lock(conn: psycopg.Connection, job: str) -> bool:
+    """Take the session-level advisory lock of a job ("reprocess", "ingest:<path>")
+    without waiting; held until the connection closes."""
+    row = conn.execute(
+        "SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (f"newsbot-job:{job}",)
+    ).fetchone()
+    return bool(row and row["ok"])
