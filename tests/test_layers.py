@@ -40,6 +40,8 @@ LIBRARY = (
     "newsbot.discovery",
     "newsbot.stages",
     "newsbot.decoding",
+    "newsbot.archive",
+    "newsbot.versions",
 )
 #: top-level packages the library must never load
 FORBIDDEN = ("scrapy", "twisted", "psycopg")
