@@ -40,6 +40,7 @@ LIBRARY = (
     "newsbot.discovery",
     "newsbot.stages",
     "newsbot.decoding",
+    "newsbot.archive",
 )
 #: top-level packages the library must never load
 FORBIDDEN = ("scrapy", "twisted", "psycopg")
