@@ -12,6 +12,13 @@ the same article pages on one core, and prints end-to-end articles/s as a ratio
 of extraction-only articles/s. `--runs N` (default 3) repeats the first crawl (in a
 fresh database) and the extraction-only pass N times, alternating, and prints each
 run's figures and the medians: one run on a shared 2-core machine varies by ±15%.
+
+    .venv/bin/python bench/crawl.py --archive [--quick] [--articles-per-site N] [--runs N]
+
+`--archive` measures what keeping the raw pages as WARC costs instead: the same first
+crawl with and without NEWSBOT_ARCHIVE_DIR, alternating, each in a fresh database, and
+prints pages/s of each and the median slowdown. Other benches call `archive_overhead()`
+for the figures as a dict. `--quick`: 40 articles per site, one run (a smoke test).
 """
 
 from __future__ import annotations
@@ -79,10 +86,14 @@ class TreeCpu(threading.Thread):
         return sum(self.seen.values())
 
 
-def crawl(sources: Path, url: str) -> dict:
+def crawl(sources: Path, url: str, archive: Path | None = None) -> dict:
     """One `newsbot crawl` in a child process: wall time, CPU of the crawler and its
-    stage workers, the whole machine's busy share, and peak RSS."""
-    env = {**os.environ, "NEWSBOT_DATABASE_URL": url}
+    stage workers, the whole machine's busy share, and peak RSS. With `archive`, every
+    response is kept as WARC there (NEWSBOT_ARCHIVE_DIR); without, nothing is."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSBOT_ARCHIVE_DIR"}
+    env["NEWSBOT_DATABASE_URL"] = url
+    if archive is not None:
+        env["NEWSBOT_ARCHIVE_DIR"] = str(archive)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy0, total0 = _machine_ticks()
     started = time.perf_counter()
@@ -146,17 +157,107 @@ def extraction_only(web: dict, bases: dict[str, str]) -> tuple[float, int]:
     return len(pages) / elapsed, len(pages)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles-per-site", type=int, default=1000)
-    parser.add_argument("--database-url", help="server to create the scratch database on")
-    parser.add_argument("--runs", type=int, default=3, help="end-to-end/extraction-only pairs")
-    args = parser.parse_args()
-
-    specs = tuple(
-        SiteSpec(name, style, args.articles_per_site)
+def _specs(articles_per_site: int) -> tuple[SiteSpec, ...]:
+    return tuple(
+        SiteSpec(name, style, articles_per_site)
         for name, style in (("dailywire", "dated"), ("metronews", "id"), ("worldpost", "slug"))
     )
+
+
+def _sources_file(path: Path, web: dict, bases: dict[str, str]) -> Path:
+    path.write_text("".join(
+        f'[[sources]]\nname = "{n}"\nfeeds = ["{bases[n]}/rss.xml"]\n'
+        f'sitemaps = ["{bases[n]}/sitemap.xml"]\nstart_urls = ["{bases[n]}/"]\n'
+        "max_depth = 2\n\n" for n in web
+    ))  # fmt: skip
+    return path
+
+
+def archive_overhead(
+    articles_per_site: int = 300, runs: int = 3, database_url: str | None = None
+) -> dict:
+    """Pages/s of the same first crawl of the generated web without and with the WARC
+    archive (NEWSBOT_ARCHIVE_DIR), alternating `runs` times, each crawl in a fresh
+    database. Returns per-run and median figures; `slowdown` is 1 - median(on)/median(off)
+    (0.05: archiving costs 5% of the crawl's speed)."""
+    server = database_url or resolve_database_url(announce=False)
+    off: list[float] = []
+    on: list[float] = []
+    warc_bytes: list[int] = []
+    archived: list[int] = []
+    with tempfile.TemporaryDirectory(prefix="newsbot-bench-archive-") as tmp:
+        web = build_web(Path(tmp) / "web", _specs(articles_per_site))
+        with serve_sites({n: s.root for n, s in web.items()}) as bases:
+            sources = _sources_file(Path(tmp) / "sources.toml", web, bases)
+            for i in range(runs):
+                for keep in (False, True):
+                    warc = Path(tmp) / f"warc-{i}" if keep else None
+                    with scratch_database(server, "newsbot_bench_archive") as url:
+                        print(
+                            f"run {i + 1}/{runs}: crawl {'with' if keep else 'without'} archive…",
+                            file=sys.stderr,
+                        )
+                        result = crawl(sources, url, warc)
+                        stats = run_stats(url)
+                    rate = stats.get("downloader/response_count", 0) / result["wall"]
+                    (on if keep else off).append(rate)
+                    if warc is not None:
+                        warc_bytes.append(sum(f.stat().st_size for f in warc.glob("*.warc.gz")))
+                        archived.append(int(stats.get("newsbot/archive/responses", 0)))
+    median_off, median_on = statistics.median(off), statistics.median(on)
+    return {
+        "articles": sum(len(s.articles) for s in web.values()),
+        "runs": runs,
+        "pages_per_s_off": off,
+        "pages_per_s_on": on,
+        "median_off": median_off,
+        "median_on": median_on,
+        "slowdown": 1 - median_on / median_off if median_off else 0.0,
+        "warc_bytes": warc_bytes,
+        "responses_archived": archived,
+    }
+
+
+def _print_archive(figures: dict) -> None:
+    def rates(key: str) -> str:
+        return ", ".join(f"{x:.1f}" for x in figures[key])
+
+    rows = [
+        ("article pages in the web", f"{figures['articles']}"),
+        ("runs (without and with archive, alternating)", f"{figures['runs']}"),
+        ("pages/s without archive, per run", rates("pages_per_s_off")),
+        ("pages/s with archive, per run", rates("pages_per_s_on")),
+        (
+            "median pages/s: without | with",
+            f"{figures['median_off']:.1f} | {figures['median_on']:.1f}",
+        ),
+        ("slowdown (1 - with/without, medians)", f"{figures['slowdown']:.1%}"),
+        ("responses archived, per run", ", ".join(map(str, figures["responses_archived"]))),
+        ("WARC MiB, per run", ", ".join(f"{b / 2**20:.1f}" for b in figures["warc_bytes"])),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  value")
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles-per-site", type=int, default=None, help="default 1000")
+    parser.add_argument("--database-url", help="server to create the scratch database on")
+    parser.add_argument("--runs", type=int, default=None, help="end-to-end/extraction-only pairs")
+    parser.add_argument(
+        "--archive", action="store_true", help="pages/s without and with the WARC archive"
+    )
+    parser.add_argument("--quick", action="store_true", help="40 articles per site, one run")
+    args = parser.parse_args()
+    per_site = args.articles_per_site or (40 if args.quick else 1000)
+    runs = args.runs or (1 if args.quick else 3)
+    if args.archive:
+        _print_archive(archive_overhead(per_site, runs, args.database_url))
+        return 0
+
+    specs = _specs(per_site)
     server = args.database_url or resolve_database_url(announce=False)
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         web = build_web(Path(tmp), specs)
@@ -173,17 +274,12 @@ def main() -> int:
         )
         runs = []
         with serve_sites({n: s.root for n, s in web.items()}) as bases:
-            sources = Path(tmp) / "sources.toml"
-            sources.write_text("".join(
-                f'[[sources]]\nname = "{n}"\nfeeds = ["{bases[n]}/rss.xml"]\n'
-                f'sitemaps = ["{bases[n]}/sitemap.xml"]\nstart_urls = ["{bases[n]}/"]\n'
-                "max_depth = 2\n\n" for n in web
-            ))  # fmt: skip
+            sources = _sources_file(Path(tmp) / "sources.toml", web, bases)
             # end to end and extraction only alternate, each run in a fresh database: the
             # machine's noise hits both alike, and the medians say what one run cannot
-            for i in range(args.runs):
+            for i in range(runs):
                 with scratch_database(server, "newsbot_bench_crawl") as url:
-                    print(f"run {i + 1}/{args.runs}: first crawl…", file=sys.stderr)
+                    print(f"run {i + 1}/{runs}: first crawl…", file=sys.stderr)
                     first = crawl(sources, url)
                     stats1 = run_stats(url)
                     if i == 0:

@@ -52,6 +52,8 @@ class Source:
     schedule: str | None = None
     #: the discovery methods chosen with `discover` (None: not given, see `discovery`)
     discover: tuple[str, ...] | None = None
+    #: keep every fetched response as WARC in this directory (absolute; None: not asked)
+    archive: str | None = None
     _article_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _follow_re: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
 
@@ -116,6 +118,7 @@ class Source:
             "concurrency": self.concurrency,
             "schedule": self.schedule,
             "discover": list(self.discover) if self.discover is not None else None,
+            "archive": self.archive,
             "extract": {
                 key: list(value) if isinstance(value, tuple) else value
                 for key, value in vars(self.extract).items()
@@ -246,6 +249,7 @@ def _parse_source(path: Path, index: int, table: Any) -> Source:
         **limits,
         schedule=_schedule(path, name, table.get("schedule")),
         discover=discover,
+        archive=_archive(path, name, table.get("archive")),
         _article_re=article_re,
         _follow_re=follow_re,
     )
@@ -376,6 +380,19 @@ def _discover(
     return tuple(dict.fromkeys(value))
 
 
+def _archive(path: Path, name: str, value: Any) -> str | None:
+    """The WARC directory, made absolute now: a relative one is beside the sources file
+    (where the operator wrote it), whatever the crawl's working directory."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, name, "archive", 'must be a directory path, e.g. "/var/lib/newsbot/warc"')
+    directory = Path(value).expanduser()
+    if not directory.is_absolute():
+        directory = path.resolve().parent / directory
+    return str(directory)
+
+
 def _number(path: Path, name: str, key: str, value: Any, *, integer: bool) -> Any:
     if value is None:
         return None
@@ -451,6 +468,7 @@ _KEYS = frozenset(
         "render_js",
         "schedule",
         "discover",
+        "archive",
     }
 )
 

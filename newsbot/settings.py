@@ -13,7 +13,8 @@ Environment variables (contract), read where they are used:
 - NEWSBOT_SPOOL_DIR: where articles wait while the database is away;
 - NEWSBOT_PROGRESS_INTERVAL: seconds between plain progress lines;
 - NEWSBOT_BROWSER: the Chromium binary for `render_js` sources;
-- NEWSBOT_CRONTAB: the crontab file `newsbot schedule` edits (tests point it elsewhere).
+- NEWSBOT_CRONTAB: the crontab file `newsbot schedule` edits (tests point it elsewhere);
+- NEWSBOT_ARCHIVE_DIR: keep every fetched response of every source as WARC there.
 Per-run settings (the run id) are passed by the CLI.
 """
 
@@ -70,11 +71,19 @@ DOWNLOADER_MIDDLEWARES = {
     "middlewares.shared_pace.SharedPaceMiddleware": 950,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "middlewares.retry.BackoffRetryMiddleware": 550,
+    # next to the download (after redirects 600, decompression 590, retries 550): every
+    # response is kept as sent, still content-encoded, redirects and errors included
+    "middlewares.archive.ArchiveMiddleware": 900,
 }
 # skip stored, unchanged articles and send conditional requests for feeds and sitemaps
 NEWSBOT_INCREMENTAL = True
 # refuse private/loopback/link-local addresses the sources file does not name (SSRF)
 NEWSBOT_BLOCK_PRIVATE_NETWORKS = True
+# keep every fetched response as WARC in this directory, for every source (None: only the
+# sources with an `archive` key, which wins)
+NEWSBOT_ARCHIVE_DIR = os.environ.get("NEWSBOT_ARCHIVE_DIR") or None
+# start a new WARC file past this many bytes (newsbot.archive.writer.DEFAULT_MAX_BYTES)
+NEWSBOT_ARCHIVE_MAX_BYTES = 1_000_000_000
 
 SPIDER_MIDDLEWARES = {
     # distributed mode: requests found on a page belong to that page's crawl round

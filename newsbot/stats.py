@@ -66,6 +66,14 @@ STORE_RESPOOLED = "newsbot/store/respooled"
 STORE_RECONNECTS = "newsbot/store/reconnects"
 STORE_BATCHES = "newsbot/store/batches"
 
+# raw pages kept as WARC (middlewares.archive)
+#: responses written to the archive (each also has its request record)
+ARCHIVE_RESPONSES = "newsbot/archive/responses"
+#: bytes the archive grew by (compressed, request records and file headers included)
+ARCHIVE_BYTES = "newsbot/archive/bytes"
+#: responses that could not be written (disk full, no permission): not in the archive
+ARCHIVE_ERRORS = "newsbot/archive/errors"
+
 # stopping (a limit or a signal): requests dropped before they were fetched
 STOP_UNFETCHED = "newsbot/stop/unfetched"
 # distributed mode: pages extracted before discovery settled (NEWSBOT_HINTS_SETTLE ran
@@ -93,6 +101,7 @@ ERROR_KEYS = (
     STAGE_ERRORS,
     ITEM_ERRORS,
     SPIDER_EXCEPTIONS,
+    ARCHIVE_ERRORS,
 )
 
 
@@ -103,7 +112,8 @@ def _number(stats: Mapping[str, Any], key: str) -> int:
 
 def error_count(stats: Mapping[str, Any]) -> int:
     """One source's errors: entry points that could not be fetched, articles that could
-    not be downloaded (after the retries) or stored, stage, pipeline and spider errors.
+    not be downloaded (after the retries) or stored, stage, pipeline and spider errors,
+    responses the archive could not keep.
     A refusal by robots.txt is not one (ROBOTS_REFUSED, a warning), nor an article page
     that answers with an HTTP error (ARTICLES_FETCH_FAILED, a warning)."""
     return sum(_number(stats, key) for key in ERROR_KEYS)

@@ -33,6 +33,7 @@ from newsbot.storage.writer import Batcher, BatchWriter, WriteOutcome
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass
 class _Lane:
     """One writer thread: a chain of batch writes (each waits for the one before)."""

@@ -31,6 +31,7 @@ from newsbot import settings as defaults
 from newsbot import signals as newsbot_signals
 from newsbot import sites
 from newsbot import stats as stat_keys
+from newsbot.archive import META_KEY as ARCHIVED
 from newsbot.config import Source, load_sources, select_sources
 from newsbot.discovery import MAX_OTHER_ELEMENTS, MAX_XML_BYTES, parse_document
 from newsbot.items import Article, DroppedPage, Hints, merge_all
@@ -532,6 +533,7 @@ class NewsSpider(scrapy.Spider):
             yield DroppedPage(normalize_url(response.url), self.source.name, "not_html", hints)
             return
         self._inc(stat_keys.ARTICLES_FETCHED)
+        kept = response.meta.get(ARCHIVED)  # where middlewares.archive put the response
         yield Article(
             url=normalize_url(response.url),
             source=self.source.name,
@@ -546,6 +548,8 @@ class NewsSpider(scrapy.Spider):
             timezone=self.source.timezone,
             language_hint=self.source.language,
             overrides=sites.for_url(response.url, self.source.extract),
+            warc_file=kept.file if kept else None,
+            warc_offset=kept.offset if kept else None,
         )
 
     # -- what every discovery path found, whichever worker fetches the page --------------
@@ -583,11 +587,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key, count)
 
 
-_ROUND = ROUND
-
-
 def _round_of(response: Response | None) -> Any:
-    return response.meta.get(_ROUND) if response is not None else None
+    return response.meta.get(ROUND) if response is not None else None
 
 
 def _discovered_url(request: scrapy.Request) -> str:

@@ -174,3 +174,24 @@ def test_crawl_limits_and_politeness_keys(tmp_path: Path) -> None:
         )
         with pytest.raises(ConfigError, match=f"key '{bad.split()[0]}'"):
             load_sources(path)
+
+
+def test_archive_key_is_a_directory_beside_the_sources_file_unless_absolute(
+    tmp_path: Path,
+) -> None:
+    feeds = 'feeds = ["https://a.example/rss"]'
+    path = write(
+        tmp_path,
+        f'[[sources]]\nname = "a"\n{feeds}\narchive = "warc/a"\n'
+        f'[[sources]]\nname = "b"\n{feeds}\narchive = "/srv/warc"\n'
+        f'[[sources]]\nname = "c"\n{feeds}\n',
+    )
+    a, b, c = load_sources(path)
+    assert a.archive == str(tmp_path.resolve() / "warc" / "a")
+    assert b.archive == "/srv/warc"
+    assert c.archive is None
+    assert a.to_dict()["archive"] == a.archive and c.to_dict()["archive"] is None
+    for bad in ('archive = ""', "archive = 1", 'archive = "  "', "archive = true"):
+        path = write(tmp_path, f'[[sources]]\nname = "a"\n{feeds}\n{bad}\n')
+        with pytest.raises(ConfigError, match="key 'archive': must be a directory path"):
+            load_sources(path)

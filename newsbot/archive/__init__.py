@@ -10,12 +10,25 @@ No Scrapy and no database here: the archive middleware and the commands wrap it.
 from newsbot.archive.reader import RawPage, Skipped, iter_pages, read_page
 from newsbot.archive.writer import Exchange, Location, WarcArchive, archive_for, release
 
+#: request.meta key of a fetch's `Location` in the archive (set by the archive middleware;
+#: the last fetch of a redirect chain or of retries overwrites the earlier ones)
+META_KEY = "newsbot_warc"
+
+
+def archive_directory(source_archive: str | None, default: str | None) -> str | None:
+    """Where a source's responses are kept: its own `archive` key wins over the setting
+    (NEWSBOT_ARCHIVE_DIR) that archives every source; None: not archived."""
+    return source_archive or default or None
+
+
 __all__ = [
+    "META_KEY",
     "Exchange",
     "Location",
     "RawPage",
     "Skipped",
     "WarcArchive",
+    "archive_directory",
     "archive_for",
     "iter_pages",
     "read_page",

@@ -9,6 +9,7 @@ archives do) and named by time, host and process, so workers never share a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -93,6 +94,8 @@ class WarcArchive:
         self._serial = 0
         #: records written (response and request each count), for stats and tests
         self.records = 0
+        #: bytes the files grew by (compressed; warcinfo records included), for stats
+        self.bytes_written = 0
         self.files: list[Path] = []
 
     @property
@@ -101,10 +104,18 @@ class WarcArchive:
         return self._path
 
     def write(self, exchange: Exchange) -> Location:
-        """Append a fetch; returns where its response record starts."""
+        """Append a fetch; returns where its response record starts. On an OSError (disk
+        full, no permission) nothing of the fetch stays in the file: the next write starts
+        where this one did (or in a new file), so one failure cannot corrupt the rest."""
         with self._lock:
             if self._file is None or self._file.tell() >= self.max_bytes:
-                self._rotate(exchange.fetched_at)
+                try:
+                    self._rotate(exchange.fetched_at)
+                except BaseException:
+                    self._forget_file()  # a new file is tried on the next write
+                    raise
+                assert self._file is not None
+                self.bytes_written += self._file.tell()  # its warcinfo record
             assert self._writer is not None and self._file is not None and self._path
             writer, date = self._writer, _warc_date(exchange.fetched_at)
             headers = [(k, v) for k, v in exchange.headers if k.lower() not in _FRAMING]
@@ -139,11 +150,34 @@ class WarcArchive:
                 http_headers=request_http,
             )
             offset = self._file.tell()
-            writer.write_record(response)
-            writer.write_record(request)
-            self._file.flush()  # readers (reprocess, tests) may open it while we crawl
+            try:
+                writer.write_record(response)
+                writer.write_record(request)
+                self._file.flush()  # readers (reprocess, tests) may open it while we crawl
+            except BaseException:
+                self._undo(offset)
+                raise
             self.records += 2
+            self.bytes_written += self._file.tell() - offset
             return Location(str(self._path), offset)
+
+    def _undo(self, offset: int) -> None:
+        """Cut a half-written fetch off the file; when even that fails, leave the file
+        (what it holds up to `offset` is whole) and start a new one on the next write."""
+        assert self._file is not None
+        try:
+            self._file.seek(offset)
+            self._file.truncate()
+            self._file.flush()
+        except OSError:
+            self._forget_file()
+
+    def _forget_file(self) -> None:
+        """Stop writing the current file without another word to it (it failed)."""
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+        self._file = self._writer = None
 
     def _rotate(self, moment: datetime) -> None:
         self._close_file()
