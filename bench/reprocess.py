@@ -123,13 +123,25 @@ def peer(warc: Path, workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, len(results)
 
 
-def crawl_overhead(pages: int, runs: int) -> list[tuple[str, str]]:
-    """bench/crawl.py's web crawled with and without `archive`: pages/s of each."""
-    try:
-        from bench.crawl import archive_overhead
-    except ImportError:
-        return [("crawl with/without archive", "not measured (bench/crawl.py has no helper)")]
-    return archive_overhead(pages, runs)
+def crawl_overhead(articles_per_site: int, runs: int, server: str) -> list[tuple[str, str]]:
+    """bench/crawl.py's generated web crawled without and with `archive`: pages/s."""
+    from bench.crawl import archive_overhead
+
+    found = archive_overhead(articles_per_site, runs, server)
+
+    def per_run(rates: list[float]) -> str:
+        return ", ".join(f"{r:.1f}" for r in rates)
+
+    mib = statistics.median(found["warc_bytes"]) / 2**20 if found["warc_bytes"] else 0.0
+    return [
+        (f"crawl of {found['articles']} generated articles: pages/s without archive, per run",
+         per_run(found["pages_per_s_off"])),
+        ("crawl: pages/s with archive, per run", per_run(found["pages_per_s_on"])),
+        ("crawl median pages/s: without | with archive",
+         f"{found['median_off']:.1f} | {found['median_on']:.1f}"),
+        ("crawl: WARC write overhead (1 - with/without)", f"{found['slowdown']:.0%}"),
+        ("crawl: WARC size per run (median)", f"{mib:.1f} MiB"),
+    ]  # fmt: skip
 
 
 def main() -> int:
@@ -193,7 +205,7 @@ def main() -> int:
     ]
     if args.crawl_pages:
         print("crawl with and without archive…", file=sys.stderr)
-        rows += crawl_overhead(args.crawl_pages, args.runs)
+        rows += crawl_overhead(args.crawl_pages, args.runs, server)
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  value")
     for label, value in rows:
