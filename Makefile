@@ -34,7 +34,7 @@ system-deps:
 	fi
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
