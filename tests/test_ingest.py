@@ -248,12 +248,16 @@ def test_an_archive_of_a_site_gives_the_articles_a_crawl_of_it_gave(
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     with connect(second_database) as crawled_conn:
         crawled = articles(crawled_conn)
+        crawl_dropped = crawled_conn.execute("SELECT url, reason FROM dropped_pages").fetchall()
     article_urls = {base + fixture_web.article_path(n) for n in SITE_ARTICLES} | {
         base + REPOST_PATH
     }
     assert set(crawled) == article_urls  # the listing page is no article
     assert crawled[base + REPOST_PATH]["duplicate_of"] == base + fixture_web.article_path(2)
     assert sum(r["duplicate_of"] is not None for r in crawled.values()) == 1
+    for row in crawled.values():  # what is compared below is there to compare
+        assert row["title"] and row["authors"] and row["body"] and row["content_hash"], row
+        assert row["published_at"] is not None and row["language"] == "en", row
 
     # the same pages, as an archiving crawler would have kept them
     warc = Warc(tmp_path / "site.warc.gz")
@@ -307,6 +311,7 @@ def test_an_archive_of_a_site_gives_the_articles_a_crawl_of_it_gave(
     # the listing page went through the stages and was dropped, with its reason kept
     dropped = db.execute("SELECT url, reason FROM dropped_pages").fetchall()
     assert [r["url"] for r in dropped] == [base + LISTING_PATH], dropped
+    assert dropped == crawl_dropped  # the crawl dropped it for the same reason
 
     line = summary_line(result.stdout, archive)
     assert ": done: " in line, line
@@ -552,7 +557,8 @@ def test_a_truncated_file_keeps_what_came_before_and_exits_1(
     # cut short, and it was stored so)
     start, end = warc.offsets[urls[3]], warc.offsets[urls[4]]
     cut_at = start + 200 if cut == "headers" else start + (end - start) // 2
-    archive.write_bytes(archive.read_bytes()[:cut_at])
+    whole = archive.read_bytes()
+    archive.write_bytes(whole[:cut_at])
 
     result = newsbot("ingest", str(archive), "--workers", "0", database_url=database_url)
     assert result.returncode == 1, (result.stdout, result.stderr[-3000:])
@@ -562,6 +568,24 @@ def test_a_truncated_file_keeps_what_came_before_and_exits_1(
     assert stored == urls[:3]
     counts = counts_of(summary_line(result.stdout, archive))
     assert counts["new"] == 3 and counts["unreadable"] == 1, counts
+    state = ingested(db, archive)
+    assert state["next_offset"] == start  # the cut record is where a rerun starts
+    assert state["finished_at"] is not None  # read to its (cut) end
+
+    # run again as it is: nothing new to read, and still not a success
+    same = newsbot("ingest", str(archive), "--workers", "0", database_url=database_url)
+    assert same.returncode == 1, (same.stdout, same.stderr[-3000:])
+    assert "already ingested" in summary_line(same.stdout, archive)
+
+    # the file grows whole (its writer was still at work): the rerun reads the rest
+    archive.write_bytes(whole)
+    again = newsbot("ingest", str(archive), "--workers", "0", database_url=database_url)
+    assert again.returncode == 0, (again.stdout, again.stderr[-3000:])
+    assert f"resuming at byte {start}" in again.stderr
+    counts = counts_of(summary_line(again.stdout, archive))
+    assert counts["new"] == 5 and "unreadable" not in counts, counts
+    assert sorted(articles(db)) == urls
+    assert "unreadable" not in ingested(db, archive)["counters"]
 
 
 # -- 6. an uncompressed WARC -------------------------------------------------------------
