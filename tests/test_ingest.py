@@ -8,6 +8,7 @@ real PostgreSQL.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -396,11 +397,20 @@ def test_without_a_source_each_page_belongs_to_its_site(
     }
     for url, n in urls.items():
         body = small_article(n).encode()
-        warc.response(url, body, html_headers(body))
+        if n == 2:  # kept as sent, as wget and Heritrix keep it: gzipped, in chunks
+            packed = gzip.compress(body)
+            chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(packed), packed)
+            headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+            warc.response(url, chunked, [*headers, ("Transfer-Encoding", "chunked")])
+        else:
+            warc.response(url, body, html_headers(body))
     archive = warc.close()
     result = newsbot("ingest", str(archive), "--workers", "0", database_url=database_url)
     assert result.returncode == 0, result.stderr[-3000:]
     got = articles(db)
+    for url, n in urls.items():
+        assert got[url]["title"].startswith(f"Council report {n}:"), got[url]["title"]
+        assert f"Report {n} of the series." in got[url]["body"]
     assert {url: row["source"] for url, row in got.items()} == {
         "http://www.wire.example/news/1.html": "wire.example",
         "http://www.wire.example/news/2.html": "wire.example",
