@@ -8,6 +8,7 @@ as `Skipped` with its kind, so an ingest can say what it left out and why.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -150,6 +151,7 @@ def iter_pages(file: str | Path, start: int = 0) -> Iterator[tuple[RawPage | Ski
     `Skipped("unreadable")` instead of an exception: what came before is kept."""
     path = str(Path(file).resolve())
     with open(path, "rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
         stream.seek(start)
         records = ArchiveIterator(stream, arc2warc=True)
         offset = start
@@ -158,9 +160,35 @@ def iter_pages(file: str | Path, start: int = 0) -> Iterator[tuple[RawPage | Ski
                 found = _page_or_skip(record, Location(path, offset))
                 records.read_to_end()  # now the record's own offset and length are known
                 begin = records.get_record_offset()
+                if _cut(records, record):
+                    yield Skipped("unreadable", found.url, Location(path, begin)), begin
+                    return
                 offset = begin + records.get_record_length()
                 found.location = Location(path, begin)
                 yield found, offset
         except Exception:  # warcio raises several kinds on a broken tail
             yield Skipped("unreadable", None, Location(path, offset)), offset
             return
+        # warcio ends quietly on a gzip member cut before its WARC headers end
+        stream.seek(offset)
+        if stream.read(_TAIL_CHECK).strip(b"\r\n\t \x00") or stream.tell() < size:
+            yield Skipped("unreadable", None, Location(path, offset)), offset
+
+
+#: bytes after the last whole record that may only be blank lines (or zero padding)
+_TAIL_CHECK = 64 * 1024
+
+
+def _cut(records: ArchiveIterator, record: Any) -> bool:
+    """Whether the record just read ends before its end: a block shorter than its
+    Content-Length, or a gzip member that stops before its end. warcio passes both as a
+    whole (shorter) record; its page must not be stored cut. A WARC record without a
+    Content-Length had its headers cut."""
+    if str(record.format).startswith("warc") and not record.rec_headers.get_header(
+        "Content-Length"
+    ):
+        return True
+    if getattr(record.raw_stream, "limit", 0) > 0:  # the LimitReader of Content-Length
+        return True
+    decompressor = getattr(records.reader, "decompressor", None)
+    return decompressor is not None and not getattr(decompressor, "eof", True)

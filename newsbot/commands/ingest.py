@@ -94,9 +94,14 @@ def run(args: argparse.Namespace) -> int:
             size = path.stat().st_size
             if state is not None and state["finished_at"] and state["size"] == size:
                 print(f"{path}: already ingested ({_counts_line(state['counters'])})")
+                if state["counters"].get("unreadable"):
+                    status = EXIT_SOURCE_FAILED  # still cut short, as the run that read it said
                 continue
             start = state["next_offset"] if state is not None else 0
             before = Counter(state["counters"]) if state is not None else Counter()
+            # a file once cut short is read again from the cut record: its tail is
+            # unreadable no longer when the file has grown whole
+            before.pop("unreadable", None)
             book.start_ingest(conn, str(path), size, args.source)
             if start:
                 print(f"{path}: resuming at byte {start}", file=sys.stderr)
