@@ -56,7 +56,8 @@ def db(database_url: str) -> Iterator[psycopg.Connection]:
     """A connection to an empty schema (tables truncated before each test)."""
     with connect(database_url) as conn:
         conn.execute(
-            "TRUNCATE articles, article_comments, crawl_runs, sources RESTART IDENTITY CASCADE"
+            "TRUNCATE articles, article_comments, crawl_runs, sources, reprocess_runs, "
+            "ingested_files RESTART IDENTITY CASCADE"
         )
         conn.commit()
         yield conn
