@@ -1,0 +1,265 @@
+"""`newsbot reprocess`: stored articles extracted again from their archived raw pages.
+
+Real parts throughout: pages written here are archived to a WARC file with the crawl's
+own writer (newsbot.archive), stored by `newsbot ingest`, marked as made by an older
+extractor, and re-extracted after a rule of the boilerplate stage is changed here (a
+real rule, the furniture patterns, not a stub of the stage), against a real database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from newsbot import boilerplate, cli
+from newsbot.archive import Exchange, WarcArchive
+from newsbot.stages import EXTRACTOR_VERSION
+from tests.story_texts import story
+
+ROOT = Path(__file__).resolve().parent.parent
+OLD_VERSION = "0.0.1+rules.0"
+FETCHED = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+#: the line the changed rule strips: a sponsor's note the old rules kept as text
+NOTE = (
+    "Sponsored note: this report is brought to you by our partners at the regional "
+    "energy cooperative, who had no say in its content."
+)
+
+
+def page_html(title: str, paragraphs: list[str], published: datetime) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html lang='en'><head><title>{title}</title>"
+        f"<meta property='article:published_time' content='{published.isoformat()}'>"
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+def archive_pages(
+    directory: Path, pages: list[tuple[str, str, datetime]], max_bytes: int = 10**9
+) -> list[Path]:
+    """Each (url, html, fetched_at) as a response record, as a crawl archives it."""
+    archive = WarcArchive(directory, max_bytes=max_bytes)
+    for url, html, fetched_at in pages:
+        archive.write(
+            Exchange(
+                url=url,
+                status=200,
+                headers=[("Content-Type", "text/html; charset=utf-8")],
+                body=html.encode(),
+                fetched_at=fetched_at,
+            )
+        )
+    archive.close()
+    return list(archive.files)
+
+
+def strip_sponsor_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule change: a sponsor's note is furniture (one more anchored pattern)."""
+    anchored = [p for p in boilerplate._FURNITURE_PATTERNS if boilerplate._anchored(p)]
+    monkeypatch.setattr(
+        boilerplate, "_FURNITURE_START", boilerplate._rx(*anchored, r"^sponsored note:.*$")
+    )
+
+
+def newsbot_in_process(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`newsbot ARGS` in this process (workers 0: a rule patched here applies)."""
+    capsys.readouterr()
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def env(database_url: str, db: psycopg.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands run against the test database, with no runs left by other tests
+    (their article ids restarted with the articles table)."""
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", database_url)
+    db.execute("TRUNCATE reprocess_runs, ingested_files, dropped_pages")
+    db.commit()
+
+
+def ingest(capsys: pytest.CaptureFixture[str], files: list[Path]) -> None:
+    code, out, err = newsbot_in_process(
+        capsys, "ingest", *map(str, files), "--workers", "0", "--progress", "off"
+    )
+    assert code == 0, out + err
+
+
+def make_old(db: psycopg.Connection, version: str | None = OLD_VERSION) -> None:
+    db.execute("UPDATE articles SET extractor_version = %s", (version,))
+    db.commit()
+
+
+def rows(db: psycopg.Connection) -> dict[str, dict]:
+    found = db.execute(
+        """SELECT id, url, source, title, body, content_hash, duplicate_of, dedup_method,
+                  extractor_version, updated_at, first_run_id, last_run_id, fetched_at,
+                  modified_at, published_at, warc_file, warc_offset
+           FROM articles ORDER BY id"""
+    ).fetchall()
+    db.commit()
+    return {r["url"]: dict(r) for r in found}
+
+
+def summary_line(out: str) -> str:
+    lines = [line for line in out.splitlines() if line.startswith("reprocess run ")]
+    assert len(lines) == 1, out
+    return lines[0]
+
+
+def counts_in(line: str) -> dict[str, int]:
+    """The summary's counts by name: '… 3 changed, 2 unchanged, … (extractor …)'."""
+    listed = line.split(" articles: ", 1)[1].rsplit(" (extractor", 1)[0]
+    return {part.split(" ", 1)[1]: int(part.split(" ", 1)[0]) for part in listed.split(", ")}
+
+
+def story_pages() -> list[tuple[str, str, datetime]]:
+    """A story and its copy on another source (the copy carries a sponsor's note), a
+    page that ran the story as a sponsored block after its own, a page that is little
+    but sponsor's notes, and one the rule does not touch."""
+    told = story(1, sentences=2)
+    own = story(3, sentences=2)
+    short = ["The council met on Monday.", *[NOTE] * 3]
+    pages = [
+        ("https://wire.example/news/1", page_html("Grain deal", told, T0)),
+        (
+            "https://blog.example/news/1",
+            page_html("Grain deal", [*told, NOTE], T0 + timedelta(hours=3)),
+        ),
+        (
+            "https://daily.example/news/3",
+            page_html(
+                "Harbour works",
+                own + [f"Sponsored note: {p}" for p in told],
+                T0 + timedelta(hours=5),
+            ),
+        ),
+        (
+            "https://promo.example/news/7",
+            page_html("Council meets", short, T0 + timedelta(hours=1)),
+        ),
+        (
+            "https://other.example/news/9",
+            page_html("Bridge repairs", story(9), T0 + timedelta(hours=2)),
+        ),
+    ]
+    return [(url, html, FETCHED + timedelta(minutes=i)) for i, (url, html) in enumerate(pages)]
+
+
+REPROCESS = ("reprocess", "--workers", "0", "--progress", "off")
+OLDER = ("--older-than-version", EXTRACTOR_VERSION)
+
+
+def extracted(capsys: pytest.CaptureFixture[str], tmp_path: Path, url: str, html: str) -> dict:
+    """What `newsbot extract` prints for the page (with the rules as they are now)."""
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    code, out, err = newsbot_in_process(
+        capsys, "extract", str(path), "--url", url, "--content-type", "text/html; charset=utf-8"
+    )
+    assert code == 0, out + err
+    return json.loads(out)
+
+
+def test_a_rule_change_updates_the_rows_in_place_and_relinks_their_copies(
+    env: None,
+    db: psycopg.Connection,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = story_pages()
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    make_old(db)
+    before = rows(db)
+    wire, blog, daily, promo, other = (url for url, _html, _at in pages)
+    # the old rules kept the sponsor's notes: the blog's copy is a near copy of the
+    # wire's story, and the daily's page (which ran the story as a sponsored block
+    # after its own) joined that story too
+    assert before[blog]["duplicate_of"] == before[wire]["id"]
+    assert before[blog]["dedup_method"] == "near"
+    assert before[daily]["duplicate_of"] == before[wire]["id"]
+    assert NOTE in before[blog]["body"] and NOTE in before[promo]["body"]
+    assert all(r["modified_at"] is None for r in before.values())
+
+    strip_sponsor_notes(monkeypatch)
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *OLDER)
+    assert code == 0, out + err
+    line = summary_line(out)
+    assert counts_in(line) == {
+        "changed": 2,
+        "unchanged": 2,
+        "now dropped": 1,
+        "failed": 0,
+        "no raw page": 0,
+    }, line
+    assert f"5 articles" in line and f"(extractor {EXTRACTOR_VERSION})" in line
+    assert f"now dropped (no_article_body), row kept as it was: {promo}" in out
+
+    after = rows(db)
+    assert {url: r["id"] for url, r in after.items()} == {
+        url: r["id"] for url, r in before.items()
+    }, "rows are updated in place, never replaced"
+    for url, html, _at in pages:
+        if url == promo:
+            continue
+        shown = extracted(capsys, tmp_path, url, html)
+        assert (after[url]["title"], after[url]["body"]) == (shown["title"], shown["body"]), url
+        assert after[url]["extractor_version"] == EXTRACTOR_VERSION, url
+    assert NOTE not in after[blog]["body"] and "Sponsored note" not in after[daily]["body"]
+    changed = {url for url in after if after[url]["body"] != before[url]["body"]}
+    assert changed == {blog, daily}
+    for url in after:
+        moved = after[url]["updated_at"] != before[url]["updated_at"]
+        assert moved == (url in changed), url
+        for column in ("first_run_id", "last_run_id", "fetched_at", "warc_file", "warc_offset"):
+            assert after[url][column] == before[url][column], (url, column)
+        assert after[url]["modified_at"] is None, url  # a rule change is no modification
+    # the blog's copy is now the wire's text exactly; the daily's own story stands alone
+    assert after[blog]["duplicate_of"] == after[wire]["id"]
+    assert after[blog]["dedup_method"] == "exact"
+    assert after[blog]["content_hash"] == after[wire]["content_hash"]
+    assert after[daily]["duplicate_of"] is None
+    assert after[wire]["duplicate_of"] is None and after[other]["duplicate_of"] is None
+    # the page the new rule no longer takes for an article is left as it was
+    assert after[promo] == before[promo]
+
+    run = db.execute("SELECT status, counters, finished_at FROM reprocess_runs").fetchall()
+    assert len(run) == 1 and run[0]["status"] == "finished" and run[0]["finished_at"]
+    assert run[0]["counters"] == {
+        "updated": 2,
+        "unchanged": 2,
+        "dropped/no_article_body": 1,
+        "reposts": 1,
+    }
+
+    # a second run finds only the page now dropped (still made by the old rules) and
+    # changes nothing
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *OLDER)
+    assert code == 0, out + err
+    assert counts_in(summary_line(out)) == {
+        "changed": 0,
+        "unchanged": 0,
+        "now dropped": 1,
+        "failed": 0,
+        "no raw page": 0,
+    }
+    assert rows(db) == after
+    # and one over every row finds them all as today's code makes them
+    code, out, err = newsbot_in_process(capsys, *REPROCESS)
+    assert code == 0, out + err
+    assert counts_in(summary_line(out))["unchanged"] == 4
+    assert counts_in(summary_line(out))["changed"] == 0
+    assert rows(db) == after
