@@ -9,12 +9,6 @@ real rule, the furniture patterns, not a stub of the stage), against a real data
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -205,7 +199,7 @@ def test_a_rule_change_updates_the_rows_in_place_and_relinks_their_copies(
         "failed": 0,
         "no raw page": 0,
     }, line
-    assert f"5 articles" in line and f"(extractor {EXTRACTOR_VERSION})" in line
+    assert "5 articles" in line and f"(extractor {EXTRACTOR_VERSION})" in line
     assert f"now dropped (no_article_body), row kept as it was: {promo}" in out
 
     after = rows(db)
@@ -263,3 +257,173 @@ def test_a_rule_change_updates_the_rows_in_place_and_relinks_their_copies(
     assert counts_in(summary_line(out))["unchanged"] == 4
     assert counts_in(summary_line(out))["changed"] == 0
     assert rows(db) == after
+
+
+NEWER = "9.0.0+rules.1"
+EARLY, LATE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC), datetime(2024, 3, 10, 9, 0, tzinfo=UTC)
+#: (url, fetched_at, extractor version the row is given) for the selection tests
+SELECTION = (
+    ("https://one.example/news/a", EARLY, None),
+    ("https://one.example/news/b", LATE, OLD_VERSION),
+    ("https://one.example/news/c", LATE, NEWER),
+    ("https://one.example/news/d", LATE, EXTRACTOR_VERSION),
+    ("https://two.example/news/e", LATE, OLD_VERSION),
+    ("https://two.example/news/f", EARLY, None),
+)
+
+
+def store_for_selection(db: psycopg.Connection, capsys: pytest.CaptureFixture[str], tmp: Path):
+    pages = [
+        (url, page_html(f"Story {i}", story(40 + i), T0), at)
+        for i, (url, at, _v) in enumerate(SELECTION)
+    ]
+    ingest(capsys, archive_pages(tmp / "warc", pages))
+
+
+def set_versions(db: psycopg.Connection) -> None:
+    for url, _at, version in SELECTION:
+        db.execute("UPDATE articles SET extractor_version = %s WHERE url = %s", (version, url))
+    db.commit()
+
+
+def versions(db: psycopg.Connection) -> dict[str, str | None]:
+    return {url: r["extractor_version"] for url, r in rows(db).items()}
+
+
+@pytest.mark.parametrize(
+    ("options", "selected"),
+    [
+        (("--source", "one.example", *OLDER), "ab"),
+        (OLDER, "abef"),
+        (("--since", "2024-03-05", *OLDER), "be"),
+        (("--since", "2024-03-05T00:00:00+00:00", "--source", "two.example"), "e"),
+        (("--since", "2024-03-05"), "bcde"),
+        (("--older-than-version", NEWER), "abdef"),
+        (("--older-than-version", "0.0.1+rules.0"), "af"),
+    ],
+    ids=["source", "version", "since", "since-source", "since-any-version", "newer", "oldest"],
+)
+def test_the_selection_by_source_fetch_time_and_version(
+    env: None,
+    db: psycopg.Connection,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    options: tuple[str, ...],
+    selected: str,
+) -> None:
+    store_for_selection(db, capsys, tmp_path)
+    set_versions(db)
+    before = rows(db)
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *options)
+    assert code == 0, out + err
+    line = summary_line(out)
+    assert f"{len(selected)} articles" in line, line
+    assert counts_in(line)["unchanged"] == len(selected), line
+    after = rows(db)
+    for url, _at, version in SELECTION:
+        expected = EXTRACTOR_VERSION if url[-1] in selected else version
+        assert after[url]["extractor_version"] == expected, url
+        # the same text: only the version moved, not the row's update time
+        assert after[url]["updated_at"] == before[url]["updated_at"], url
+        assert after[url]["body"] == before[url]["body"], url
+
+
+@pytest.mark.parametrize("bad", ["banana", "1.0 beta", ""])
+def test_a_bad_version_is_one_line_of_bad_usage(
+    env: None, db: psycopg.Connection, capsys: pytest.CaptureFixture[str], tmp_path: Path, bad: str
+) -> None:
+    store_for_selection(db, capsys, tmp_path)
+    set_versions(db)
+    before = rows(db)
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, "--older-than-version", bad)
+    assert code == 2, out + err  # bad usage, as a bad --since is
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("newsbot: --older-than-version: "), err
+    assert "Traceback" not in err
+    assert rows(db) == before
+    assert db.execute("SELECT count(*) AS n FROM reprocess_runs").fetchone()["n"] == 0
+
+
+def test_rows_without_a_raw_page_are_counted_and_left_alone(
+    env: None,
+    db: psycopg.Connection,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No archived page (stored before archiving), a WARC file deleted since, an offset
+    that is no record: counted, the rows kept as they were, the run goes on."""
+    urls = [f"https://kept.example/news/{n}" for n in range(5)]
+    pages = [
+        (url, page_html(f"Story {n}", [*story(60 + n), NOTE], T0), FETCHED)
+        for n, url in enumerate(urls)
+    ]
+    kept = archive_pages(tmp_path / "kept", pages[:4])
+    gone = archive_pages(tmp_path / "gone", pages[4:])
+    ingest(capsys, kept + gone)
+    make_old(db)
+    db.execute(
+        "UPDATE articles SET warc_file = NULL, warc_offset = NULL WHERE url = %s", (urls[1],)
+    )
+    db.execute("UPDATE articles SET warc_offset = warc_offset + 7 WHERE url = %s", (urls[2],))
+    db.execute("UPDATE articles SET warc_offset = NULL WHERE url = %s", (urls[3],))
+    db.commit()
+    gone[0].unlink()
+    before = rows(db)
+
+    strip_sponsor_notes(monkeypatch)
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *OLDER)
+    assert code == 0, out + err
+    assert "Traceback" not in out + err
+    assert counts_in(summary_line(out)) == {
+        "changed": 1,
+        "unchanged": 0,
+        "now dropped": 0,
+        "failed": 1,
+        "no raw page": 3,
+    }
+    after = rows(db)
+    assert NOTE not in after[urls[0]]["body"]
+    assert after[urls[0]]["extractor_version"] == EXTRACTOR_VERSION
+    for url in urls[1:]:
+        assert after[url] == before[url], url  # still the old text, the old version
+
+
+def status(capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """Articles per extractor version as `newsbot status` shows them: (--json, the table)."""
+    code, out, err = newsbot_in_process(capsys, "status", "--json")
+    assert code == 0, out + err
+    shown = json.loads(out)["extractor_versions"]
+    code, out, err = newsbot_in_process(capsys, "status")
+    assert code == 0, out + err
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("EXTRACTOR VERSION"))
+    table = {}
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        version, n = line.rsplit(None, 1)
+        table[version.strip()] = int(n)
+    return shown, table
+
+
+def test_status_shows_the_articles_per_extractor_version_before_and_after(
+    env: None, db: psycopg.Connection, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    store_for_selection(db, capsys, tmp_path)
+    set_versions(db)
+    shown, table = status(capsys)
+    assert shown == {"": 2, OLD_VERSION: 2, EXTRACTOR_VERSION: 1, NEWER: 1}
+    # oldest first, rows stored before versions were recorded at the top
+    assert list(table.items()) == [
+        ("unknown (stored before versions were recorded)", 2),
+        (OLD_VERSION, 2),
+        (EXTRACTOR_VERSION, 1),
+        (NEWER, 1),
+    ]
+
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *OLDER)
+    assert code == 0, out + err
+    shown, table = status(capsys)
+    assert shown == {EXTRACTOR_VERSION: 5, NEWER: 1}
+    assert list(table.items()) == [(EXTRACTOR_VERSION, 5), (NEWER, 1)]
