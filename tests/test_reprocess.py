@@ -9,6 +9,12 @@ real rule, the furniture patterns, not a stub of the stage), against a real data
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -427,3 +433,127 @@ def test_status_shows_the_articles_per_extractor_version_before_and_after(
     shown, table = status(capsys)
     assert shown == {EXTRACTOR_VERSION: 5, NEWER: 1}
     assert list(table.items()) == [(EXTRACTOR_VERSION, 5), (NEWER, 1)]
+
+
+#: pages archived for the interrupted run: enough that batches of 5 take a while
+MANY = 240
+
+
+def start_reprocess(database_url: str, tmp_path: Path, n: int) -> subprocess.Popen:
+    """`newsbot reprocess` in a session of its own (a shell job's process group), with a
+    stage worker pool of one; output to files."""
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env["NEWSBOT_DATABASE_URL"] = database_url
+    with (
+        (tmp_path / f"reprocess-{n}.out").open("w") as out,
+        (tmp_path / f"reprocess-{n}.err").open("w") as err,
+    ):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsbot", *REPROCESS[:1], "--batch-size", "5"]
+            + ["--workers", "1", "--progress", "off"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+            start_new_session=True,
+        )
+    _STARTED.append(proc)
+    return proc
+
+
+def outputs(tmp_path: Path, n: int) -> tuple[str, str]:
+    return (
+        (tmp_path / f"reprocess-{n}.out").read_text(),
+        (tmp_path / f"reprocess-{n}.err").read_text(),
+    )
+
+
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture
+def no_stray_runs() -> Iterator[None]:
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.mark.slow  # two runs of the command with a stage worker pool each
+def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
+    env: None,
+    db: psycopg.Connection,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    no_stray_runs: None,
+) -> None:
+    pages = [
+        (
+            f"https://many.example/news/{n:03d}",
+            page_html(f"Story {n}", story(1000 + n, paragraphs=3), T0),
+            FETCHED,
+        )
+        for n in range(MANY)
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    make_old(db)
+    assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == MANY
+    db.commit()
+
+    proc = start_reprocess(database_url, tmp_path, 0)
+    deadline = time.monotonic() + 60
+    position = 0
+    while proc.poll() is None and time.monotonic() < deadline:
+        row = db.execute("SELECT last_article_id FROM reprocess_runs").fetchone()
+        db.commit()
+        position = row["last_article_id"] if row else 0
+        if position > 0:
+            break
+        time.sleep(0.01)
+    if position == 0 or proc.poll() is not None:
+        proc.wait(timeout=60)
+        pytest.skip(f"the run ended before a checkpoint could be seen ({outputs(tmp_path, 0)})")
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the command and its stage worker
+    proc.wait(timeout=60)
+    out, err = outputs(tmp_path, 0)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in out + err
+    first = summary_line(out)
+    assert first.startswith("reprocess run 1 interrupted (run the same command to resume)")
+    run = db.execute("SELECT * FROM reprocess_runs").fetchone()
+    db.commit()
+    assert run["status"] == "interrupted"
+    done_first = sum(n for k, n in run["counters"].items() if k != "reposts")
+    assert done_first == sum(counts_in(first).values())
+    assert 0 < done_first < MANY, first
+    # the checkpoint is the last article stored: everything up to it is done
+    assert run["last_article_id"] == done_first
+    made = db.execute(
+        "SELECT count(*) AS n FROM articles WHERE extractor_version = %s", (EXTRACTOR_VERSION,)
+    ).fetchone()["n"]
+    db.commit()
+    assert made == done_first
+
+    again = start_reprocess(database_url, tmp_path, 1)
+    again.wait(timeout=120)
+    out, err = outputs(tmp_path, 1)
+    assert again.returncode == 0, out + err
+    assert "Traceback" not in out + err
+    assert (
+        f"resuming reprocess run 1 after article {done_first} ({MANY - done_first} articles left)"
+        in err
+    )
+    second = summary_line(out)
+    assert second.startswith("reprocess run 1 done: ")
+    assert sum(counts_in(second).values()) == MANY - done_first, second
+    assert f"  whole run: 0 changed, {MANY} unchanged, 0 now dropped" in out
+    runs = db.execute("SELECT * FROM reprocess_runs").fetchall()
+    db.commit()
+    assert len(runs) == 1 and runs[0]["status"] == "finished"
+    # the counters accumulate over both runs: every selected article exactly once
+    assert {k: n for k, n in runs[0]["counters"].items() if k != "reposts"} == {"unchanged": MANY}
+    assert set(versions(db).values()) == {EXTRACTOR_VERSION}
