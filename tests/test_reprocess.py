@@ -265,6 +265,43 @@ def test_a_rule_change_updates_the_rows_in_place_and_relinks_their_copies(
     assert rows(db) == after
 
 
+def test_when_the_original_changes_its_copies_find_their_story_again(
+    env: None,
+    db: psycopg.Connection,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The earliest copy of a story held it only as a sponsored block: once the rule
+    strips that, the later copies are re-pointed at the earliest of them."""
+    told = story(5, sentences=2)
+    own = story(7, paragraphs=3, sentences=2)
+    early = "https://first.example/news/5"
+    second, third = "https://second.example/news/5", "https://third.example/news/5"
+    pages = [
+        (early, page_html("Ferry plan", own + [f"Sponsored note: {p}" for p in told], T0)),
+        (second, page_html("Ferry plan", told, T0 + timedelta(hours=1))),
+        (third, page_html("Ferry plan", told, T0 + timedelta(hours=2))),
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", [(u, h, FETCHED) for u, h in pages]))
+    make_old(db)
+    before = rows(db)
+    assert before[second]["duplicate_of"] == before[third]["duplicate_of"] == before[early]["id"]
+
+    strip_sponsor_notes(monkeypatch)
+    code, out, err = newsbot_in_process(capsys, *REPROCESS, *OLDER)
+    assert code == 0, out + err
+    assert counts_in(summary_line(out))["changed"] == 1
+    after = rows(db)
+    assert after[early]["duplicate_of"] is None
+    assert after[second]["duplicate_of"] is None
+    assert after[third]["duplicate_of"] == after[second]["id"]
+    assert after[third]["dedup_method"] == "exact"
+    # only the page the rule changed was rewritten; its copies were only re-pointed
+    assert after[second]["body"] == before[second]["body"]
+    assert after[early]["modified_at"] is None
+
+
 NEWER = "9.0.0+rules.1"
 EARLY, LATE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC), datetime(2024, 3, 10, 9, 0, tzinfo=UTC)
 #: (url, fetched_at, extractor version the row is given) for the selection tests
