@@ -86,7 +86,7 @@ def env(database_url: str, db: psycopg.Connection, monkeypatch: pytest.MonkeyPat
     """The commands run against the test database, with no runs left by other tests
     (their article ids restarted with the articles table)."""
     monkeypatch.setenv("NEWSBOT_DATABASE_URL", database_url)
-    db.execute("TRUNCATE reprocess_runs, ingested_files, dropped_pages")
+    db.execute("TRUNCATE reprocess_runs, ingested_files, dropped_pages RESTART IDENTITY")
     db.commit()
 
 
