@@ -554,6 +554,15 @@ def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
     if position == 0 or proc.poll() is not None:
         proc.wait(timeout=60)
         pytest.skip(f"the run ended before a checkpoint could be seen ({outputs(tmp_path, 0)})")
+    # the same command started meanwhile would resume this run and redo its pages:
+    # refused while the run goes on (the first holds the reprocess job lock)
+    code, out, err = newsbot_in_process(
+        capsys, "reprocess", "--batch-size", "5", "--workers", "0", "--progress", "off"
+    )
+    assert code == 4, out + err  # newsbot.exit_codes.EXIT_LOCKED: already running
+    assert out == "" and err.count("\n") == 1, out + err
+    assert "newsbot reprocess is already running" in err
+    assert proc.poll() is None, "the run ended before the signal"
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the command and its stage worker
     proc.wait(timeout=60)
     out, err = outputs(tmp_path, 0)
