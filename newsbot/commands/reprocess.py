@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from newsbot.commands import EXIT_OK
+from newsbot.commands import EXIT_OK, EXIT_USAGE
 from newsbot.errors import NewsbotError
 
 #: how the store's and the stages' outcomes are named in the summary
@@ -104,11 +104,14 @@ def run(args: argparse.Namespace) -> int:
     from newsbot.versions import older_than, parse
 
     versions: list[str | None] | None = None
-    if args.older_than_version:
+    if args.older_than_version is not None:
         try:
-            parse(args.older_than_version)
+            if parse(args.older_than_version) is None:  # "": no version, not "any version"
+                raise ValueError("'' is not an extractor version (like '0.1.0+rules.1')")
         except ValueError as exc:
-            raise NewsbotError(f"--older-than-version: {exc}") from None
+            error = NewsbotError(f"--older-than-version: {exc}")
+            error.exit_code = EXIT_USAGE  # bad usage, as a bad --since (nothing was done)
+            raise error from None
     workers = default_workers() if args.workers is None else max(0, args.workers)
     store = reextract.Store(None, reextracted=True)
     conn = store.open()
