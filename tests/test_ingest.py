@@ -534,11 +534,14 @@ def test_an_interrupted_ingest_resumes_where_it_stopped(
     assert f"resuming at byte {state['next_offset']}" in second.stderr
     line = summary_line(second.stdout, archive)
     assert ": done: " in line, line
-    total = counts_of(line)
-    # the printed counts are the file's, both runs together
+    this_run, whole = line.split(" (whole file: ")
+    rest, total = counts_of(this_run), counts_of(f"x: y: {whole}")
+    # this run did the rest, and nothing twice: its pages and the first run's make the file
+    assert rest["new"] == rest["pages"] == INTERRUPTED_PAGES - first["new"], line
     assert total["new"] == total["pages"] == INTERRUPTED_PAGES, line
     assert "unchanged" not in total and "updated" not in total, line
     assert total["warcinfo"] == first.get("warcinfo", 0) == 1
+    assert "warcinfo" not in rest, line  # read once, by the first run
 
     state = ingested(db, archive)
     assert state["finished_at"] is not None
@@ -592,7 +595,9 @@ def test_a_truncated_file_keeps_what_came_before_and_exits_1(
     again = newsbot("ingest", str(archive), "--workers", "0", database_url=database_url)
     assert again.returncode == 0, (again.stdout, again.stderr[-3000:])
     assert f"resuming at byte {start}" in again.stderr
-    counts = counts_of(summary_line(again.stdout, archive))
+    this_run, whole = summary_line(again.stdout, archive).split(" (whole file: ")
+    assert counts_of(this_run)["new"] == 2, this_run  # the two after the cut
+    counts = counts_of(f"x: y: {whole}")
     assert counts["new"] == 5 and "unreadable" not in counts, counts
     assert sorted(articles(db)) == urls
     assert "unreadable" not in ingested(db, archive)["counters"]

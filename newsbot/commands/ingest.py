@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     workers = default_workers() if args.workers is None else max(0, args.workers)
     store = reextract.Store(None, reextracted=False)
     store.open()
-    sources = Sources(store, args.source)
+    sources = reextract.SourceSettings(store, record=True)
     status = EXIT_OK
     with reextract.StopRequest() as stop:
         for path in paths:
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
             with CountProgress(path.name, None, mode=args.progress) as progress:
                 summary = reextract.run(
-                    _pages(path, start, sources),
+                    _pages(path, start, sources, args.source),
                     store,
                     workers=workers,
                     checkpoint=checkpoint,
@@ -125,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
                 book.end_ingest(store.connection(), str(path))
             counts = before + summary.counts
             state_word = "interrupted (run again to resume)" if summary.stopped_by else "done"
-            print(f"{path}: {state_word}: {_counts_line(counts)}")
+            # this run's counts; after a resume, the whole file's too
+            whole = f" (whole file: {_counts_line(counts)})" if before else ""
+            print(f"{path}: {state_word}: {_counts_line(summary.counts)}{whole}")
             if counts["unreadable"]:
                 status = EXIT_SOURCE_FAILED
             if summary.stopped_by:
@@ -158,42 +160,12 @@ def _counts_line(counts: dict[str, int]) -> str:
     return f"{pages} pages: " + (", ".join(parts) or "nothing")
 
 
-class Sources:
-    """The source of each page: the one given, else the page's site; each is recorded in
-    the sources table once (articles reference it), with its settings when known."""
-
-    def __init__(self, store: Any, given: str | None) -> None:
-        self.store = store
-        self.given = given
-        self.known: dict[str, Any] = {}
-
-    def of(self, url: str) -> Any:
-        from newsbot.config import Source, source_from_config
-        from newsbot.storage.articles import ensure_sources
-        from newsbot.storage.reextraction import source_settings
-
-        name = self.given or site_of(url)
-        if name not in self.known:
-            conn = self.store.connection()
-            config = source_settings(conn, name)
-            if config is None:
-                source = Source(name)
-                ensure_sources(conn, [source])
-            else:
-                source = source_from_config(config)
-            conn.commit()
-            self.known[name] = source
-        return self.known[name]
-
-
-def _pages(path: Path, start: int, sources: Sources) -> Iterator[Any]:
+def _pages(path: Path, start: int, sources: Any, given: str | None) -> Iterator[Any]:
     """Each record of the file from `start`: an HTML response as an Article for the
     stages, anything else as a counted skip."""
-    from newsbot import sites
     from newsbot.archive import RawPage, iter_pages
-    from newsbot.decoding import decode_html, looks_binary
-    from newsbot.items import Article
-    from newsbot.run.reextract import Page
+    from newsbot.decoding import looks_binary
+    from newsbot.run.reextract import Page, article_of
     from newsbot.urls import normalize_url
 
     for found, after in iter_pages(path, start):
@@ -208,23 +180,9 @@ def _pages(path: Path, start: int, sources: Sources) -> Iterator[Any]:
                 return
             yield Page(after, outcome=f"skipped/{found.kind}")
             continue
-        html = decode_html(found.body, found.content_type)[1]
-        if looks_binary(html):
+        url = normalize_url(found.url)
+        article = article_of(found, url, sources.get(given or site_of(url)), found.fetched_at)
+        if looks_binary(article.html):
             yield Page(after, outcome="skipped/not_html")
             continue
-        url = normalize_url(found.url)
-        source = sources.of(url)
-        article = Article(
-            url=url,
-            source=source.name,
-            html=html,
-            fetched_at=found.fetched_at,
-            headers=found.headers,
-            status=found.status,
-            timezone=source.timezone,
-            language_hint=source.language,
-            overrides=sites.for_url(url, source.extract),
-            warc_file=found.location.file,
-            warc_offset=found.location.offset,
-        )
         yield Page(after, article)

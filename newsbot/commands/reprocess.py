@@ -162,31 +162,26 @@ def run(args: argparse.Namespace) -> int:
 
 def _pages(store: Any, after: int, choose: dict[str, Any]) -> Iterator[Any]:
     """The selected articles in id order, each with its raw page read back from WARC."""
+    from newsbot.run.reextract import SourceSettings
     from newsbot.storage.reextraction import articles_to_reprocess
 
+    settings = SourceSettings(store, record=False)
     while True:
         rows = articles_to_reprocess(store.connection(), after_id=after, **choose)
         store.connection().commit()
         if not rows:
             return
         for row in rows:
-            yield page_of_row(store, row)
+            yield page_of_row(settings, row)
         after = rows[-1]["id"]
 
 
-_sources: dict[str, Any] = {}
-
-
-def page_of_row(store: Any, row: dict[str, Any]) -> Any:
-    """A stored article as the crawl's spider would hand it to the stages, from its raw
-    page (decoded as the crawl decodes it) and what the row kept of discovery."""
-    from newsbot import sites
+def page_of_row(settings: Any, row: dict[str, Any]) -> Any:
+    """A stored article as the crawl's spider would hand it to the stages: its raw page
+    read back from WARC, and what the row kept of discovery."""
     from newsbot.archive import RawPage, read_page
-    from newsbot.config import Source, source_from_config
-    from newsbot.decoding import decode_html
-    from newsbot.items import Article, Hints
-    from newsbot.run.reextract import Page
-    from newsbot.storage.reextraction import source_settings
+    from newsbot.items import Hints
+    from newsbot.run.reextract import Page, article_of
 
     if not row["warc_file"] or row["warc_offset"] is None:
         return Page(row["id"], outcome="no_raw_page")
@@ -198,29 +193,10 @@ def page_of_row(store: Any, row: dict[str, Any]) -> Any:
         return Page(row["id"], outcome="unreadable")
     if not isinstance(raw, RawPage):
         return Page(row["id"], outcome="unreadable")
-    name = row["source"]
-    if name not in _sources:
-        config = source_settings(store.connection(), name)
-        store.connection().commit()
-        _sources[name] = source_from_config(config) if config else Source(name)
-    source = _sources[name]
     hints = Hints.from_json(row["discovery_hints"])
     hints.modified = hints.modified or row["discovery_lastmod"]
-    article = Article(
-        url=row["url"],
-        source=name,
-        html=decode_html(raw.body, raw.content_type)[1],
-        fetched_at=row["fetched_at"],
-        headers=raw.headers,
-        status=raw.status,
-        hints=hints,
-        timezone=source.timezone,
-        language_hint=source.language,
-        overrides=sites.for_url(row["url"], source.extract),
-        warc_file=row["warc_file"],
-        warc_offset=row["warc_offset"],
-    )
-    return Page(row["id"], article)
+    source = settings.get(row["source"])
+    return Page(row["id"], article_of(raw, row["url"], source, row["fetched_at"], hints))
 
 
 def _print_summary(run_id: int, summary: Any, before: Counter[str], version: str) -> None:

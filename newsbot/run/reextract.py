@@ -20,18 +20,22 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import FrameType
 from typing import Any
 
 import psycopg
 
-from newsbot import stages
+from newsbot import sites, stages
+from newsbot.archive import RawPage
+from newsbot.config import Source, source_from_config
+from newsbot.decoding import decode_html
 from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected, SourceLocked
-from newsbot.items import Article
+from newsbot.items import Article, Hints
 from newsbot.run.stage_pool import pool, run_stages
 from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
-from newsbot.storage.articles import save_batch, save_dropped
-from newsbot.storage.reextraction import try_job_lock
+from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
+from newsbot.storage.reextraction import source_settings, try_job_lock
 
 logger = logging.getLogger(__name__)
 
@@ -302,3 +306,46 @@ def run(
     flush()
     summary.stopped_by = stop.signum
     return summary
+
+
+class SourceSettings:
+    """Each source's extraction settings (timezone, language, [sources.extract]) as the
+    sources table keeps them from its last crawl, read once per run. A source not recorded
+    yet (an ingested page's site) is recorded bare when `record`: articles reference it."""
+
+    def __init__(self, store: Store, *, record: bool) -> None:
+        self.store = store
+        self.record = record
+        self.known: dict[str, Source] = {}
+
+    def get(self, name: str) -> Source:
+        if name not in self.known:
+            conn = self.store.connection()
+            config = source_settings(conn, name)
+            source = source_from_config(config) if config else Source(name)
+            if config is None and self.record:
+                ensure_sources(conn, [source])
+            conn.commit()
+            self.known[name] = source
+        return self.known[name]
+
+
+def article_of(
+    raw: RawPage, url: str, source: Source, fetched_at: datetime, hints: Hints | None = None
+) -> Article:
+    """An archived page as the crawl's spider hands a response to the stages: decoded as
+    the crawl decodes it, with its source's settings and where its raw page is."""
+    return Article(
+        url=url,
+        source=source.name,
+        html=decode_html(raw.body, raw.content_type)[1],
+        fetched_at=fetched_at,
+        headers=raw.headers,
+        status=raw.status,
+        hints=hints or Hints(),
+        timezone=source.timezone,
+        language_hint=source.language,
+        overrides=sites.for_url(url, source.extract),
+        warc_file=raw.location.file,
+        warc_offset=raw.location.offset,
+    )
