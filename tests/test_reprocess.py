@@ -603,3 +603,54 @@ def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
     # the counters accumulate over both runs: every selected article exactly once
     assert {k: n for k, n in runs[0]["counters"].items() if k != "reposts"} == {"unchanged": MANY}
     assert set(versions(db).values()) == {EXTRACTOR_VERSION}
+
+
+@pytest.mark.slow  # a run of the command with a stage worker pool
+def test_a_stage_worker_killed_mid_run_loses_no_page(
+    env: None,
+    db: psycopg.Connection,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    no_stray_runs: None,
+) -> None:
+    """The OOM killer (here SIGKILL) takes a stage worker: a new pool redoes the pages in
+    flight, and the run ends with every article done once, none failed."""
+    psutil = pytest.importorskip("psutil")
+    pages = [
+        (
+            f"https://many.example/news/{n:03d}",
+            page_html(f"Story {n}", story(1000 + n, paragraphs=3), T0),
+            FETCHED,
+        )
+        for n in range(MANY)
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    make_old(db)
+    db.commit()
+
+    proc = start_reprocess(database_url, tmp_path, 0)
+    deadline = time.monotonic() + 60
+    killed: list[int] = []
+    while proc.poll() is None and time.monotonic() < deadline and not killed:
+        # the pool's workers are the fork server's children (the command's grandchildren)
+        for child in psutil.Process(proc.pid).children():
+            for worker in child.children():
+                worker.kill()
+                killed.append(worker.pid)
+        row = db.execute("SELECT last_article_id FROM reprocess_runs").fetchone()
+        db.commit()
+        if killed and (row is None or row["last_article_id"] >= MANY):
+            pytest.skip("the run was over before a worker could be killed")
+        time.sleep(0.01)
+    assert killed, "no stage worker seen within 60 s"
+    proc.wait(timeout=120)
+    out, err = outputs(tmp_path, 0)
+    assert proc.returncode == 0, out + err
+    assert "a stage worker died: a new pool takes the" in err
+    assert "Traceback" not in out + err
+    run = db.execute("SELECT * FROM reprocess_runs").fetchone()
+    db.commit()
+    assert run["status"] == "finished"
+    assert {k: n for k, n in run["counters"].items() if k != "reposts"} == {"unchanged": MANY}
+    assert set(versions(db).values()) == {EXTRACTOR_VERSION}

@@ -115,7 +115,15 @@ def test_runs_shows_a_failed_source(
         + '\n[[sources]]\nname = "down"\nfeeds = ["http://127.0.0.1:9/rss.xml"]\n',
         encoding="utf-8",
     )
-    crawl = newsbot("crawl", "--sources", str(broken), database_url=database_url)
+    # retries of the refused connection 0.05 s apart, not 1 s (what is tested is the report)
+    crawl = newsbot(
+        "crawl",
+        "--sources",
+        str(broken),
+        "-s",
+        "NEWSBOT_RETRY_BASE_DELAY=0.05",
+        database_url=database_url,
+    )
     assert crawl.returncode == 1
 
     result = newsbot("runs", "--json", database_url=database_url)

@@ -18,7 +18,8 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import FrameType
@@ -33,6 +34,7 @@ from newsbot.decoding import decode_html
 from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected, SourceLocked
 from newsbot.items import Article, Hints
 from newsbot.run.stage_pool import pool, run_stages
+from newsbot.run.stage_pool import shutdown as shutdown_pool
 from newsbot.storage import connect, for_ingest, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources, save_batch, save_dropped
 from newsbot.storage.reextraction import source_settings, try_job_lock
@@ -118,7 +120,9 @@ def staged(pages: Iterable[Page], workers: int, stop: StopRequest) -> Iterator[D
 
     With workers the pages go to the crawl's stage pool, a bounded number ahead; with 0
     they run here, in-line (tests, debugging). Once `stop` is set no new page is read:
-    those already handed out are finished and given back.
+    those already handed out are finished and given back. A worker that dies (killed,
+    out of memory) takes the pool down: a new pool gets the pages in flight again, and a
+    page that brings a second pool down is counted failed.
     """
     executor = pool(workers)
     if executor is None:
@@ -129,6 +133,7 @@ def staged(pages: Iterable[Page], workers: int, stop: StopRequest) -> Iterator[D
         return
     ahead = max(1, workers) * AHEAD_PER_WORKER
     waiting: deque[tuple[Page, Future | None]] = deque()
+    broke: set[int] = set()  # pages (by id) in flight when a pool broke
     source = iter(pages)
     exhausted = False
     while True:
@@ -137,12 +142,38 @@ def staged(pages: Iterable[Page], workers: int, stop: StopRequest) -> Iterator[D
             if page is None:
                 exhausted = True
                 break
-            future = executor.submit(run_stages, TRIP, page.article) if page.article else None
-            waiting.append((page, future))
+            waiting.append((page, _submit(executor, page)))
         if not waiting:
             return
-        page, future = waiting.popleft()
+        page, future = waiting[0]
+        if future is not None and isinstance(future.exception(), BrokenProcessPool):
+            if id(page) in broke:  # it broke a fresh pool too: it is the page's doing
+                waiting.popleft()
+                yield Done(page, page.article, "failed", "a stage worker died on it")
+            logger.error(
+                "a stage worker died: a new pool takes the %d pages in flight", len(waiting)
+            )
+            broke.update(id(p) for p, _ in waiting)
+            shutdown_pool()
+            executor = pool(workers)
+            assert executor is not None
+            waiting = deque((p, _submit(executor, p)) for p, _ in waiting)
+            continue
+        waiting.popleft()
         yield _settle(page, future)
+
+
+def _submit(executor: Executor, page: Page) -> Future | None:
+    """The page handed to the pool (None: nothing to extract); a pool already broken
+    gives a future that says so, dealt with when the page's turn comes."""
+    if page.article is None:
+        return None
+    try:
+        return executor.submit(run_stages, TRIP, page.article)
+    except BrokenProcessPool as exc:
+        broken: Future = Future()
+        broken.set_exception(exc)
+        return broken
 
 
 def _settle(page: Page, future: Future | None) -> Done:

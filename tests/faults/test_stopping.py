@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = 200
 #: 20 requests per second: one at a time, 0.05 s apart (Scrapy's ±50% jitter around it)
 POLITENESS = "concurrency = 1\ndownload_delay = 0.05\n"
+#: no waiting between requests (a crawl that is not stopped)
+FAST = "concurrency = 4\ndownload_delay = 0\n"
 #: a crawl must end this soon after the first signal (the README's TimeoutStopSec is 45)
 STOP_WITHIN = 30.0
 
@@ -224,7 +226,8 @@ def test_a_signal_to_the_group_stops_cleanly_and_the_next_crawl_fetches_the_rest
     assert counters.get("newsbot/stop/unfetched", 0) >= 1, counters
 
     hits_before = site.article_hits()
-    again = start_crawl(sources, database_url)
+    # the rest without the politeness that made the first crawl slow enough to stop
+    again = start_crawl(sources_file(tmp_path, site, FAST), database_url)
     output = finish(again, timeout=180)
     assert again.returncode == 0, output[-4000:]
     assert "Traceback" not in output
@@ -243,7 +246,7 @@ def test_a_signal_to_the_group_stops_cleanly_and_the_next_crawl_fetches_the_rest
 def test_a_second_signal_stops_at_once_and_still_stores_what_was_extracted(
     db: psycopg.Connection, database_url: str, site: CountingSite, tmp_path: Path
 ) -> None:
-    sources = sources_file(tmp_path, site, "concurrency = 4\ndownload_delay = 0\n")
+    sources = sources_file(tmp_path, site, FAST)
     site.delay = 0.1
     proc = start_crawl(sources, database_url)
     deadline = time.monotonic() + 90
