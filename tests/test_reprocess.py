@@ -509,6 +509,24 @@ def outputs(tmp_path: Path, n: int) -> tuple[str, str]:
 _STARTED: list[subprocess.Popen] = []
 
 
+def many_old_articles(
+    db: psycopg.Connection, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """MANY archived articles stored by an older extractor: work for a subprocess run."""
+    pages = [
+        (
+            f"https://many.example/news/{n:03d}",
+            page_html(f"Story {n}", story(1000 + n, paragraphs=3), T0),
+            FETCHED,
+        )
+        for n in range(MANY)
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    make_old(db)
+    assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == MANY
+    db.commit()
+
+
 @pytest.fixture
 def no_stray_runs() -> Iterator[None]:
     yield
@@ -528,18 +546,7 @@ def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
     tmp_path: Path,
     no_stray_runs: None,
 ) -> None:
-    pages = [
-        (
-            f"https://many.example/news/{n:03d}",
-            page_html(f"Story {n}", story(1000 + n, paragraphs=3), T0),
-            FETCHED,
-        )
-        for n in range(MANY)
-    ]
-    ingest(capsys, archive_pages(tmp_path / "warc", pages))
-    make_old(db)
-    assert db.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == MANY
-    db.commit()
+    many_old_articles(db, capsys, tmp_path)
 
     proc = start_reprocess(database_url, tmp_path, 0)
     deadline = time.monotonic() + 60
@@ -617,17 +624,7 @@ def test_a_stage_worker_killed_mid_run_loses_no_page(
     """The OOM killer (here SIGKILL) takes a stage worker: a new pool redoes the pages in
     flight, and the run ends with every article done once, none failed."""
     psutil = pytest.importorskip("psutil")
-    pages = [
-        (
-            f"https://many.example/news/{n:03d}",
-            page_html(f"Story {n}", story(1000 + n, paragraphs=3), T0),
-            FETCHED,
-        )
-        for n in range(MANY)
-    ]
-    ingest(capsys, archive_pages(tmp_path / "warc", pages))
-    make_old(db)
-    db.commit()
+    many_old_articles(db, capsys, tmp_path)
 
     proc = start_reprocess(database_url, tmp_path, 0)
     deadline = time.monotonic() + 60

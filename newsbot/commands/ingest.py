@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.commands.reprocess import add_reextraction_arguments
 from newsbot.errors import FileProblem
 
 
@@ -37,26 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="the source the articles belong to (its settings from the sources table "
         "when known); default: each page's site, its host name without www.",
     )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="stage worker processes (default: one per core; 0: in this process)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        default=100,
-        metavar="N",
-        help="pages stored per batch, each batch a resume point (default 100)",
-    )
-    parser.add_argument(
-        "--progress",
-        choices=["auto", "rich", "plain", "off"],
-        default="auto",
-        help="a progress bar on a terminal, else a line every 30 s "
-        "(NEWSBOT_PROGRESS_INTERVAL); default auto",
-    )
+    add_reextraction_arguments(parser)
     parser.set_defaults(run=run)
 
 

@@ -47,6 +47,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "`newsbot status` shows the versions stored), and those stored before versions "
         "were recorded",
     )
+    add_reextraction_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def add_reextraction_arguments(parser: argparse.ArgumentParser) -> None:
+    """--workers, --batch-size, --progress: shared by `reprocess` and `ingest`."""
     parser.add_argument(
         "--workers",
         type=int,
@@ -67,7 +73,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="a progress bar on a terminal, else a line every 30 s "
         "(NEWSBOT_PROGRESS_INTERVAL); default auto",
     )
-    parser.set_defaults(run=run)
 
 
 def _time_bound(text: str) -> datetime:

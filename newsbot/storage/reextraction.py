@@ -46,6 +46,31 @@ def start_reprocess(
     return row["id"], 0, {}, False
 
 
+#: the rows a reprocess selects after an id (see `_selection`)
+_SELECTED = """
+    id > %(after)s
+    AND (%(source)s::text IS NULL OR source = %(source)s)
+    AND (%(since)s::timestamptz IS NULL OR fetched_at >= %(since)s)
+    AND (NOT %(by_version)s OR extractor_version = ANY(%(named)s)
+         OR (%(unversioned)s AND extractor_version IS NULL))
+"""
+
+
+def _selection(
+    after_id: int, source: str | None, since: datetime | None, versions: list[str | None] | None
+) -> dict[str, Any]:
+    """`versions`: only rows made by these extractor versions (None in it: rows without
+    one); None: any version."""
+    return {
+        "after": after_id,
+        "source": source,
+        "since": since,
+        "by_version": versions is not None,
+        "named": [v for v in versions or [] if v is not None],
+        "unversioned": versions is not None and None in versions,
+    }
+
+
 def articles_to_reprocess(
     conn: psycopg.Connection,
     *,
@@ -56,30 +81,14 @@ def articles_to_reprocess(
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     """The next selected articles after `after_id`, in id order, with what re-extraction
-    needs: where the raw page is, what discovery said, when it was fetched.
-
-    `versions`: only rows made by these extractor versions (None in it: rows without
-    one); None: any version."""
-    named = [v for v in versions or [] if v is not None]
+    needs: where the raw page is, what discovery said, when it was fetched."""
     return conn.execute(
         """SELECT id, url, source, fetched_at, warc_file, warc_offset, discovery_hints,
                   discovery_lastmod, extractor_version
-           FROM articles
-           WHERE id > %(after)s
-             AND (%(source)s::text IS NULL OR source = %(source)s)
-             AND (%(since)s::timestamptz IS NULL OR fetched_at >= %(since)s)
-             AND (NOT %(by_version)s OR extractor_version = ANY(%(named)s)
-                  OR (%(unversioned)s AND extractor_version IS NULL))
-           ORDER BY id LIMIT %(limit)s""",
-        {
-            "after": after_id,
-            "source": source,
-            "since": since,
-            "by_version": versions is not None,
-            "named": named,
-            "unversioned": versions is not None and None in versions,
-            "limit": limit,
-        },
+           FROM articles WHERE """
+        + _SELECTED
+        + " ORDER BY id LIMIT %(limit)s",
+        {**_selection(after_id, source, since, versions), "limit": limit},
     ).fetchall()
 
 
@@ -92,22 +101,9 @@ def count_to_reprocess(
     versions: list[str | None] | None,
 ) -> int:
     """How many articles `articles_to_reprocess` would still give (for the progress bar)."""
-    named = [v for v in versions or [] if v is not None]
     row = conn.execute(
-        """SELECT count(*) AS n FROM articles
-           WHERE id > %(after)s
-             AND (%(source)s::text IS NULL OR source = %(source)s)
-             AND (%(since)s::timestamptz IS NULL OR fetched_at >= %(since)s)
-             AND (NOT %(by_version)s OR extractor_version = ANY(%(named)s)
-                  OR (%(unversioned)s AND extractor_version IS NULL))""",
-        {
-            "after": after_id,
-            "source": source,
-            "since": since,
-            "by_version": versions is not None,
-            "named": named,
-            "unversioned": versions is not None and None in versions,
-        },
+        "SELECT count(*) AS n FROM articles WHERE " + _SELECTED,
+        _selection(after_id, source, since, versions),
     ).fetchone()
     return int(row["n"])
 
