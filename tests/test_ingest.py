@@ -93,16 +93,28 @@ class Warc:
         self.writer.write_record(record)
 
     def response(
-        self, url: str, body: bytes, headers: list[tuple[str, str]], status: str = "200 OK"
+        self,
+        url: str,
+        body: bytes,
+        headers: list[tuple[str, str]],
+        status: str = "200 OK",
+        *,
+        date: datetime | None = None,
+        truncated: str | None = None,
     ) -> str:
-        """A response record (and its request); returns its payload digest."""
+        """A response record (and its request); returns its payload digest. `date`: when
+        it was captured (else a second after the record before); `truncated`: the reason
+        the capturing crawler cut it short (WARC-Truncated)."""
         http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+        warc_headers = {"WARC-Date": date.strftime("%Y-%m-%dT%H:%M:%SZ") if date else self._date()}
+        if truncated:
+            warc_headers["WARC-Truncated"] = truncated
         record = self.writer.create_warc_record(
             url,
             "response",
             payload=BytesIO(body),
             length=len(body),
-            warc_headers_dict={"WARC-Date": self._date()},
+            warc_headers_dict=warc_headers,
             http_headers=http,
         )
         self.offsets[url] = self.stream.tell()
@@ -134,7 +146,8 @@ def articles(conn: psycopg.Connection) -> dict[str, dict]:
     """Stored articles by URL, `duplicate_of` given as the original's URL."""
     rows = conn.execute(
         f"""SELECT a.url, {", ".join(f"a.{c}" for c in COMPARED)}, a.source,
-                   o.url AS duplicate_of, a.warc_file, a.warc_offset, a.updated_at
+                   o.url AS duplicate_of, a.warc_file, a.warc_offset, a.updated_at,
+                   a.fetched_at
             FROM articles a LEFT JOIN articles o ON o.id = a.duplicate_of"""
     ).fetchall()
     return {r["url"]: r for r in rows}
@@ -601,6 +614,51 @@ def test_a_truncated_file_keeps_what_came_before_and_exits_1(
     assert counts["new"] == 5 and "unreadable" not in counts, counts
     assert sorted(articles(db)) == urls
     assert "unreadable" not in ingested(db, archive)["counters"]
+
+
+# -- captures in any order, and pages the capturing crawler cut short ------------------
+
+
+@pytest.mark.slow  # runs of newsbot in a subprocess
+def test_the_newest_capture_wins_in_any_order_and_cut_short_pages_are_skipped(
+    db: psycopg.Connection, database_url: str, tmp_path: Path
+) -> None:
+    """Archives such as CC-NEWS hold a page several times, not in time order: the newest
+    capture is what is stored. A record the capturing crawler cut short (WARC-Truncated:
+    a size or time limit) is half an article: skipped and counted."""
+    url = "http://order.example/news/1.html"
+    june = [small_article(1, seed=s).encode() for s in (10, 11, 12)]  # the 1st, 2nd, 3rd
+    warc = Warc(tmp_path / "order.warc.gz")
+    warc.response(url, june[1], html_headers(june[1]), date=datetime(2024, 6, 2, tzinfo=UTC))
+    newest_offset = warc.offsets[url]
+    warc.response(url, june[0], html_headers(june[0]), date=datetime(2024, 6, 1, tzinfo=UTC))
+    whole = small_article(2, seed=10).encode()
+    cut = whole[: len(whole) // 2]
+    warc.response("http://order.example/news/2.html", cut, html_headers(whole), truncated="length")
+    first = warc.close()
+
+    def title_of(page: bytes) -> str:
+        return re.search(rb"<title>([^<]+)</title>", page).group(1).decode()
+
+    result = newsbot("ingest", str(first), "--source", "order", "--workers", "0",
+                     database_url=database_url)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = counts_of(summary_line(result.stdout, first))
+    assert counts["new"] == 1 and counts["older"] == 1 and counts["truncated"] == 1, counts
+    (row,) = articles(db).values()
+    assert row["title"] == title_of(june[1])  # the 2nd of June, though read first
+    assert row["fetched_at"] == datetime(2024, 6, 2, tzinfo=UTC)
+    assert row["warc_offset"] == newest_offset
+
+    later = Warc(tmp_path / "later.warc.gz")
+    later.response(url, june[2], html_headers(june[2]), date=datetime(2024, 6, 3, tzinfo=UTC))
+    second = later.close()
+    result = newsbot("ingest", str(second), "--source", "order", "--workers", "0",
+                     database_url=database_url)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert counts_of(summary_line(result.stdout, second))["updated"] == 1
+    (row,) = articles(db).values()
+    assert row["title"] == title_of(june[2]) and row["warc_file"] == str(second.resolve())
 
 
 # -- 6. an uncompressed WARC -------------------------------------------------------------

@@ -52,7 +52,8 @@ class RawPage:
 class Skipped:
     """A record that is no HTML page: `kind` says what it was, for the per-file counts."""
 
-    #: "warcinfo", "request", "metadata", "revisit", "not_html", "http_status", "unreadable"…
+    #: "warcinfo", "request", "metadata", "revisit", "not_html", "http_status", "truncated",
+    #: "unreadable"…
     kind: str
     url: str | None
     location: Location
@@ -105,6 +106,9 @@ def _page_or_skip(record: Any, location: Location) -> RawPage | Skipped:
         return Skipped(kind or "unknown", url, location)
     if not url or not url.lower().startswith(("http://", "https://")):
         return Skipped("not_http", url, location)
+    if record.rec_headers.get_header("WARC-Truncated"):
+        # the archiving crawler cut the page short (a size or time limit): half an article
+        return Skipped("truncated", url, location)
     http = record.http_headers if kind == "response" else None
     if kind == "response":
         if http is None or not http.statusline:

@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             raise FileProblem(f"cannot read {name}: no such file")
         paths.append(path.resolve())
     workers = default_workers() if args.workers is None else max(0, args.workers)
-    store = reextract.Store(None, reextracted=False)
+    store = reextract.Store(None, reextracted=False, capture=True)
     store.open()
     sources = reextract.SourceSettings(store, record=True)
     status = EXIT_OK
@@ -131,7 +131,7 @@ def _checkpoint(path: str, before: Counter[str]) -> Any:
 
 def _counts_line(counts: dict[str, int]) -> str:
     pages = sum(n for k, n in counts.items() if not k.startswith("skipped/") and k != "reposts")
-    order = ["new", "updated", "unchanged", "reposts", "failed", "unreadable"]
+    order = ["new", "updated", "unchanged", "older", "reposts", "failed", "unreadable"]
     parts = [f"{counts.get(k, 0)} {k}" for k in order if counts.get(k)]
     dropped = sum(n for k, n in counts.items() if k.startswith("dropped/"))
     if dropped:

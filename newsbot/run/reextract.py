@@ -193,9 +193,14 @@ def _settle(page: Page, future: Future | None) -> Done:
 class Store:
     """Stores batches on one connection, reconnecting when the database blinks."""
 
-    def __init__(self, database_url: str | None, *, reextracted: bool) -> None:
+    def __init__(
+        self, database_url: str | None, *, reextracted: bool, capture: bool = False
+    ) -> None:
         self.database_url = resolve_database_url(database_url)
+        #: stored rows extracted again (reprocess), or anyone's captures (ingest): see
+        #: newsbot.storage.articles.save_article
         self.reextracted = reextracted
+        self.capture = capture
         self.conn: psycopg.Connection | None = None
         #: connections holding job locks, closed with the store
         self.locks: list[psycopg.Connection] = []
@@ -260,7 +265,8 @@ class Store:
         conn = self.connection()
         outcomes: Counter[str] = Counter()
         articles = [d.article for d in batch if d.outcome == "stored" and d.article]
-        for result in save_batch(conn, articles, None, reextracted=self.reextracted):
+        saved = save_batch(conn, articles, None, reextracted=self.reextracted, capture=self.capture)
+        for result in saved:
             outcomes[result.outcome] += 1
             if result.outcome != "failed" and result.duplicate_of is not None:
                 outcomes["reposts"] += 1

@@ -51,7 +51,8 @@ _COMPARED = (
 
 @dataclass
 class SaveResult:
-    """What happened to one article: 'new', 'updated', 'unchanged' or 'failed'."""
+    """What happened to one article: 'new', 'updated', 'unchanged', 'failed', or 'older'
+    (an archived capture older than the stored page, which is kept)."""
 
     url: str
     outcome: str
@@ -134,12 +135,13 @@ WHERE id = %(id)s
 
 def _find_existing(conn: psycopg.Connection, article: Article) -> dict | None:
     row = conn.execute(
-        f"SELECT id, {', '.join(_COMPARED)} FROM articles WHERE url = %s FOR UPDATE",
+        f"SELECT id, fetched_at AS stored_fetch, {', '.join(_COMPARED)} FROM articles "
+        "WHERE url = %s FOR UPDATE",
         (article.url,),
     ).fetchone()
     if row is None and (canonical := usable_canonical(article.url, article.canonical_url)):
         row = conn.execute(
-            f"""SELECT id, {", ".join(_COMPARED)} FROM articles
+            f"""SELECT id, fetched_at AS stored_fetch, {", ".join(_COMPARED)} FROM articles
                 WHERE url = %s OR canonical_url = %s
                 ORDER BY (url = %s) DESC, id LIMIT 1 FOR UPDATE""",
             (canonical, canonical, canonical),
@@ -153,8 +155,13 @@ def save_article(
     run_id: int | None = None,
     *,
     reextracted: bool = False,
+    capture: bool = False,
 ) -> SaveResult:
     """Insert or update one article and link its story; runs inside the caller's transaction.
+
+    `capture`: the page comes from an archive made by anyone (`newsbot ingest`), whose
+    captures need not come in time order: a row fetched after it is newer and is kept
+    (outcome "older").
 
     `reextracted`: the page is one stored before, extracted again from its archived raw
     page (`newsbot reprocess`): a changed text then says the rules changed, not the page,
@@ -180,6 +187,8 @@ def save_article(
         else:
             article_id, outcome = inserted["id"], "new"
     text_changed = False
+    if capture and existing is not None and existing["stored_fetch"] > values["fetched_at"]:
+        return SaveResult(article.url, "older", existing["id"])
     if existing is not None:
         article_id = existing["id"]
         if any(existing[key] != values[key] for key in _COMPARED):
@@ -243,6 +252,7 @@ def save_batch(
     run_id: int | None = None,
     *,
     reextracted: bool = False,
+    capture: bool = False,
 ) -> list[SaveResult]:
     """Save articles, each in its own short transaction: one bad article fails alone.
 
@@ -254,7 +264,10 @@ def save_batch(
         for attempt in range(1, _RETRIES + 1):
             try:
                 with conn.transaction():
-                    results.append(save_article(conn, article, run_id, reextracted=reextracted))
+                    saved = save_article(
+                        conn, article, run_id, reextracted=reextracted, capture=capture
+                    )
+                    results.append(saved)
                 break
             except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
                 if attempt == _RETRIES:
