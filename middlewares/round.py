@@ -52,11 +52,11 @@ class RoundMiddleware:
         if not source:
             return
         if self._board is None:
-            import redis
+            from newsbot.run.frontier import client
 
             settings = self.crawler.settings
             self._board = HintBoard(
-                redis.Redis.from_url(settings.get("REDIS_URL")),
+                client(settings.get("REDIS_URL")),
                 source,
                 settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX),
             )

@@ -56,13 +56,13 @@ class RoundHints:
     def board(self) -> Any:
         """The round's shared hints in Redis (newsbot.run.frontier.hints.HintBoard)."""
         if self._board is None:
-            import redis
-
+            from newsbot.run.frontier import client
             from newsbot.run.frontier.hints import HintBoard
 
-            client = redis.Redis.from_url(self.settings.get("REDIS_URL"))
             prefix = self.settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-            self._board = HintBoard(client, self.source.name, prefix)
+            self._board = HintBoard(
+                client(self.settings.get("REDIS_URL")), self.source.name, prefix
+            )
         return self._board
 
     def discovery_done(self, request: scrapy.Request) -> None:

@@ -104,12 +104,18 @@ def connect(url: str | None = None) -> redis.Redis:
         once = Retry(NoBackoff(), 0)
         with redis.Redis.from_url(url, socket_connect_timeout=5, retry=once) as probe:
             probe.ping()
-        client = redis.Redis.from_url(url, decode_responses=True, **client_params())
+        checked = client(url)
     except (redis.RedisError, ValueError) as exc:
         raise FrontierUnavailable(
             f"cannot reach Redis at {mask_url(url)}: {' '.join(str(exc).split())}"
         ) from None
-    return client
+    return checked
+
+
+def client(url: str) -> redis.Redis:
+    """A client that rides out a Redis restart (client_params: retries with backoff),
+    strings decoded: what every newsbot component that talks to the frontier uses."""
+    return redis.Redis.from_url(url, decode_responses=True, **client_params())
 
 
 def queue_key(source: str, prefix: str = PREFIX) -> str:

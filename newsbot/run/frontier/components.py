@@ -114,6 +114,8 @@ class MarkingPriorityQueue(PriorityQueue):
         #: lease id → what became of its request: "sent" (reached the downloader),
         #: "done" / "failed" (a response below / from 400), "requeued" (retry, redirect)
         self.fate: dict[str, str] = {}
+        #: the round's hint board, made at the first discovery request pushed
+        self._board: HintBoard | None = None
         crawler = getattr(spider, "crawler", None)
         if crawler is not None:
             crawler.signals.connect(self._sent, signal=signals.request_reached_downloader)
@@ -125,7 +127,9 @@ class MarkingPriorityQueue(PriorityQueue):
         can be taken (newsbot.run.frontier.hints: pages wait for discovery to settle)."""
         source = getattr(getattr(self.spider, "source", None), "name", None)
         if source and request.meta.get("newsbot_kind") in DISCOVERING_KINDS:
-            HintBoard(self.server, source, self.prefix).discovering(
+            if self._board is None or self._board.source != source:
+                self._board = HintBoard(self.server, source, self.prefix)
+            self._board.discovering(
                 request.meta.get(ROUND), request_token(request.url, request.meta)
             )
         super().push(request)
