@@ -17,6 +17,8 @@ from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 from twisted.python.failure import Failure
 
+from newsbot.errors import message_of
+
 #: the longest reason written for a drop (exception messages may quote page content)
 MAX_REASON = 200
 
@@ -32,7 +34,7 @@ def _url(item: Any, response: Response | Failure | None) -> str:
 
 
 def _reason(exception: BaseException, url: str) -> str:
-    reason = " ".join(str(exception).split()) or type(exception).__name__
+    reason = message_of(exception)
     reason = reason.removeprefix(f"{url}: ")  # the pipeline's messages name the URL first
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 

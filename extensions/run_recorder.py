@@ -20,7 +20,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newsbot import signals as newsbot_signals
 from newsbot import stats as stat_keys
-from newsbot.errors import DatabaseUnavailable
+from newsbot.errors import DatabaseUnavailable, message_of
 from newsbot.run.locks import SourceLocks, describe_dead_run, interrupt_dead_runs
 from newsbot.run.runner import FINISHED_REASONS
 from newsbot.storage import connect, resolve_database_url, upgrade
@@ -137,4 +137,4 @@ class RunRecorder:
                     if attempt == 2:
                         raise
         except (psycopg.Error, DatabaseUnavailable) as exc:
-            logger.error("could not record the run: %s", " ".join(str(exc).split()))
+            logger.error("could not record the run: %s", message_of(exc))

@@ -20,6 +20,7 @@ from scrapy.http import Response
 
 from newsbot import settings as defaults
 from newsbot import stats as stat_keys
+from newsbot.errors import message_of
 from newsbot.storage import connect, resolve_database_url, upgrade
 from newsbot.storage.articles import ensure_sources
 from newsbot.storage.incremental import fetch_validators, known_pages, save_fetch_validators
@@ -132,7 +133,7 @@ class IncrementalMiddleware:
                     },
                 )
         except psycopg.Error as exc:
-            logger.warning("could not store feed validators: %s", " ".join(str(exc).split()))
+            logger.warning("could not store feed validators: %s", message_of(exc))
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None:

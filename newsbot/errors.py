@@ -11,6 +11,13 @@ from newsbot.exit_codes import (
 )
 
 
+def message_of(error: object) -> str:
+    """An error's message as one line (for log lines and one-line errors); its type's
+    name when the message says nothing."""
+    text = " ".join(str(error).split())
+    return text or (type(error).__name__ if isinstance(error, BaseException) else "")
+
+
 class NewsbotError(Exception):
     """Base class: its message is printed as one line, without a traceback."""
 

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import psycopg
 
-from newsbot.errors import DatabaseUnavailable, FileProblem, NewsbotError, NoPrivilege, NoSchema
+from newsbot.errors import (
+    DatabaseUnavailable,
+    FileProblem,
+    NewsbotError,
+    NoPrivilege,
+    NoSchema,
+    message_of,
+)
 from newsbot.exit_codes import EXIT_INTERNAL
 
 #: commands that only read newsbot's tables: a read-only role (`db grant-reader`) suffices
@@ -32,7 +39,7 @@ class InternalError(NewsbotError):
 
 
 def _flat(text: object) -> str:
-    return " ".join(str(text).split())
+    return message_of(text)
 
 
 def _database_url() -> str | None:

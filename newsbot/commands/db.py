@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from newsbot.commands import EXIT_OK
+from newsbot.errors import message_of
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -75,7 +76,7 @@ def db_grant_reader(args: argparse.Namespace) -> int:
         try:
             report = grant_reader(conn, role, password, login=not no_login)
         except psycopg.errors.InsufficientPrivilege as exc:
-            reason = " ".join(str(exc).split())
+            reason = message_of(exc)
             raise NewsbotError(
                 f"not allowed to set up role {role!r} on {mask_url(url)}: {reason}. "
                 "Run as a superuser, or as the database owner with CREATEROLE."

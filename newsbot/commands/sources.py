@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED
+from newsbot.errors import message_of
 
 SAMPLES = 3
 MAX_BYTES = 20 * 1024 * 1024
@@ -56,8 +57,7 @@ def _content_type(headers: dict[str, str]) -> str | None:
 def _error(exc: Exception) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code}"
-    reason = getattr(exc, "reason", None) or exc
-    return " ".join(str(reason).split()) or type(exc).__name__
+    return message_of(getattr(exc, "reason", None) or exc) or type(exc).__name__
 
 
 class _Robots:

@@ -31,7 +31,7 @@ from newsbot import sites, stages
 from newsbot.archive import RawPage
 from newsbot.config import Source, source_from_config
 from newsbot.decoding import decode_html
-from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected, SourceLocked
+from newsbot.errors import KEEP_DROPPED, DatabaseUnavailable, PageRejected, SourceLocked, message_of
 from newsbot.items import Article, Hints
 from newsbot.run.stage_pool import pool, run_stages
 from newsbot.run.stage_pool import shutdown as shutdown_pool
@@ -248,9 +248,7 @@ class Store:
                         f"({' '.join(str(exc).split())}); rerun the command to resume "
                         f"after the last stored batch"
                     ) from None
-                logger.warning(
-                    "database error, retrying in %.0f s: %s", delay, " ".join(str(exc).split())
-                )
+                logger.warning("database error, retrying in %.0f s: %s", delay, message_of(exc))
                 self.close()
                 time.sleep(delay)
                 delay *= 2

@@ -18,6 +18,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from newsbot.config import Source
+from newsbot.errors import message_of
 from newsbot.items import Article, DroppedPage, fields_of, row_columns
 from newsbot.reposts.locking import LOCK_SPACE, lock_plan
 from newsbot.reposts.similarity import anchors
@@ -273,7 +274,7 @@ def save_batch(
                 if attempt == _RETRIES:
                     raise
             except (psycopg.DataError, psycopg.IntegrityError) as exc:
-                logger.error("cannot store %s: %s", article.url, " ".join(str(exc).split()))
+                logger.error("cannot store %s: %s", article.url, message_of(exc))
                 results.append(SaveResult(article.url, "failed", error=str(exc)))
                 break
     return results

@@ -8,7 +8,7 @@ import re
 import psycopg
 from psycopg.rows import dict_row
 
-from newsbot.errors import DatabaseUnavailable
+from newsbot.errors import DatabaseUnavailable, message_of
 
 ENV_URL = "NEWSBOT_DATABASE_URL"
 _PASSWORD_IN_URL = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:)(?P<pw>[^@]*)@", re.I)
@@ -51,7 +51,7 @@ def connect(url: str, *, autocommit: bool = False, timeout: int = 10) -> psycopg
             application_name="newsbot",
         )
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = message_of(exc)
         raise DatabaseUnavailable(
             f"cannot connect to PostgreSQL at {mask_url(url)}: {mask_url(reason)}. "
             f"Check that the server is running and that {ENV_URL} is right."

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from newsbot.errors import DatabaseUnavailable
+from newsbot.errors import DatabaseUnavailable, message_of
 from newsbot.items import Article, DroppedPage
 from newsbot.storage.articles import SaveResult, save_batch, save_dropped
 from newsbot.storage.connection import connect, for_ingest, mask_url, resolve_database_url
@@ -28,7 +28,7 @@ UNAVAILABLE = (psycopg.OperationalError, DatabaseUnavailable)
 
 def one_line(exc: BaseException) -> str:
     """An error as one log line, with any password in a URL masked."""
-    return mask_url(" ".join(str(exc).split()))
+    return mask_url(message_of(exc))
 
 
 @dataclass
