@@ -6,20 +6,17 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from newsbot.storage.scratch import drop_database, recreate_database
 
 
 @contextmanager
 def scratch_database(server: str, prefix: str) -> Iterator[str]:
-    """Create an empty database named `<prefix>_<random>` on `server`; yield its URL; drop it."""
+    """Create an empty database named `<prefix>_<random>` on `server`; yield its URL; drop it.
+
+    The random part lets tests and benches that run at once share a server."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    params = conninfo_to_dict(server)
-    params["dbname"] = name
+    url = recreate_database(server, name)
     try:
-        yield make_conninfo(**params)
+        yield url
     finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(server, name)
