@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -651,3 +652,31 @@ def test_a_stage_worker_killed_mid_run_loses_no_page(
     assert run["status"] == "finished"
     assert {k: n for k, n in run["counters"].items() if k != "reposts"} == {"unchanged": MANY}
     assert set(versions(db).values()) == {EXTRACTOR_VERSION}
+
+
+def test_progress_lines_when_not_on_a_terminal(
+    env: None,
+    db: psycopg.Connection,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """cron and pipes get a plain line now and then: how far, how fast, what happened."""
+    pages = [
+        (f"https://plain.example/news/{n}", page_html(f"Story {n}", story(n), T0), FETCHED)
+        for n in range(6)
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    make_old(db)
+    monkeypatch.setenv("NEWSBOT_PROGRESS_INTERVAL", "0.000001")  # a line at every batch
+    code, out, err = newsbot_in_process(
+        capsys, "reprocess", "--workers", "0", "--batch-size", "2", "--progress", "plain"
+    )
+    assert code == 0, out + err
+    lines = [line for line in err.splitlines() if line.startswith("reprocess run 1: ")]
+    assert [line.split(" pages")[0] for line in lines] == [
+        "reprocess run 1: 2/6",
+        "reprocess run 1: 4/6",
+        "reprocess run 1: 6/6",
+    ], err
+    assert re.search(r"/min; unchanged 6$", lines[-1]), lines[-1]
