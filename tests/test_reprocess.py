@@ -680,3 +680,29 @@ def test_progress_lines_when_not_on_a_terminal(
         "reprocess run 1: 6/6",
     ], err
     assert re.search(r"/min; unchanged 6$", lines[-1]), lines[-1]
+
+
+def test_archives_moved_after_the_crawl_are_found_with_warc_dir(
+    env: None, db: psycopg.Connection, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Old archives go to another disk: the rows name the old place; --warc-dir says where
+    the files are now, and the rows then point there."""
+    pages = [
+        (f"https://moved.example/news/{n}", page_html(f"Story {n}", story(n), T0), FETCHED)
+        for n in range(3)
+    ]
+    ingest(capsys, archive_pages(tmp_path / "warc", pages))
+    (tmp_path / "warc").rename(tmp_path / "cold")
+
+    code, out, _ = newsbot_in_process(capsys, "reprocess", "--workers", "0", "--progress", "off")
+    assert code == 0 and ", 3 no raw page " in summary_line(out)
+    code, out, err = newsbot_in_process(
+        capsys, "reprocess", "--workers", "0", "--progress", "off",
+        "--warc-dir", str(tmp_path / "elsewhere"), "--warc-dir", str(tmp_path / "cold"),
+    )  # fmt: skip
+    assert code == 0, out + err
+    assert "0 changed, 3 unchanged, 0 now dropped, 0 failed, 0 no raw page" in summary_line(out)
+    files = {row["warc_file"] for row in rows(db).values()}
+    assert len(files) == 1 and files.pop().startswith(str(tmp_path / "cold") + "/")
+    code, out, _ = newsbot_in_process(capsys, "reprocess", "--workers", "0", "--progress", "off")
+    assert code == 0 and ", 3 unchanged, " in summary_line(out)  # no --warc-dir needed now

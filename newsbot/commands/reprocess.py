@@ -12,6 +12,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from newsbot.commands import EXIT_OK, EXIT_USAGE
@@ -46,6 +47,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="only articles an older extractor made than V (like 0.1.0+rules.2; "
         "`newsbot status` shows the versions stored), and those stored before versions "
         "were recorded",
+    )
+    parser.add_argument(
+        "--warc-dir",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="where WARC files are now, if they were moved after the crawl: a file the "
+        "row names but that is gone is looked for here by its name (repeatable); the "
+        "rows then point at the new place",
     )
     add_reextraction_arguments(parser)
     parser.set_defaults(run=run)
@@ -148,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         CountProgress(f"reprocess run {run_id}", total, mode=args.progress) as progress,
     ):
         summary = reextract.run(
-            _pages(store, after, choose),
+            _pages(store, after, choose, [Path(d) for d in args.warc_dir]),
             store,
             workers=workers,
             checkpoint=checkpoint,
@@ -165,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
     return stopped_exit_code(summary.stopped_by) if summary.stopped_by else EXIT_OK
 
 
-def _pages(store: Any, after: int, choose: dict[str, Any]) -> Iterator[Any]:
+def _pages(store: Any, after: int, choose: dict[str, Any], moved_to: list[Path]) -> Iterator[Any]:
     """The selected articles in id order, each with its raw page read back from WARC."""
     from newsbot.run.reextract import SourceSettings
     from newsbot.storage.reextraction import articles_to_reprocess
@@ -177,21 +187,25 @@ def _pages(store: Any, after: int, choose: dict[str, Any]) -> Iterator[Any]:
         if not rows:
             return
         for row in rows:
-            yield page_of_row(settings, row)
+            yield page_of_row(settings, row, moved_to)
         after = rows[-1]["id"]
 
 
-def page_of_row(settings: Any, row: dict[str, Any]) -> Any:
+def page_of_row(settings: Any, row: dict[str, Any], moved_to: list[Path] | None = None) -> Any:
     """A stored article as the crawl's spider would hand it to the stages: its raw page
-    read back from WARC, and what the row kept of discovery."""
+    read back from WARC (from `moved_to` when its file is no longer where the row says),
+    and what the row kept of discovery."""
     from newsbot.archive import RawPage, read_page
     from newsbot.items import Hints
     from newsbot.run.reextract import Page, article_of
 
     if not row["warc_file"] or row["warc_offset"] is None:
         return Page(row["id"], outcome="no_raw_page")
+    found = warc_file_of(row["warc_file"], moved_to or [])
+    if found is None:
+        return Page(row["id"], outcome="no_raw_page")
     try:
-        raw = read_page(row["warc_file"], row["warc_offset"])
+        raw = read_page(found, row["warc_offset"])
     except FileNotFoundError:
         return Page(row["id"], outcome="no_raw_page")
     except Exception:  # a truncated or corrupt file: counted, never fatal
@@ -202,6 +216,18 @@ def page_of_row(settings: Any, row: dict[str, Any]) -> Any:
     hints.modified = hints.modified or row["discovery_lastmod"]
     source = settings.get(row["source"])
     return Page(row["id"], article_of(raw, row["url"], source, row["fetched_at"], hints))
+
+
+def warc_file_of(recorded: str, moved_to: list[Path]) -> str | None:
+    """The WARC file a row names, where it is now: at its recorded path, else by its name
+    in one of the directories it was moved to; None when it is nowhere."""
+    if Path(recorded).exists():
+        return recorded
+    for directory in moved_to:
+        candidate = directory.expanduser() / Path(recorded).name
+        if candidate.exists():
+            return str(candidate.resolve())
+    return None
 
 
 def _print_summary(run_id: int, summary: Any, before: Counter[str], version: str) -> None:
