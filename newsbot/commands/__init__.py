@@ -5,6 +5,8 @@ sub-parsers and sets `run` (a function taking the parsed arguments and returning
 the exit code) as a default.
 """
 
+import argparse
+
 from newsbot.exit_codes import (  # noqa: F401  (commands import them from here)
     EXIT_DATABASE,
     EXIT_INTERRUPTED,
@@ -23,3 +25,11 @@ def log_level(args: object) -> str:
     """The log level a command runs at: the one given (globally or after the command's
     name), else DEFAULT_LOG_LEVEL."""
     return getattr(args, "log_level", None) or DEFAULT_LOG_LEVEL
+
+
+def add_progress_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """--progress, one definition for the commands that show progress (`help` says what
+    each shows); the modes are newsbot.run.progress's."""
+    parser.add_argument(
+        "--progress", choices=["auto", "rich", "plain", "off"], default="auto", help=help
+    )

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED, log_level
+from newsbot.commands import EXIT_OK, EXIT_SOURCE_FAILED, add_progress_argument, log_level
 from newsbot.errors import NewsbotError
 from newsbot.exit_codes import EXIT_LOCKED, stopped_exit_code
 
@@ -41,11 +41,9 @@ def add_crawl_options(parser: argparse.ArgumentParser, *, what: str) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print a JSON summary on stdout at the end"
     )
-    parser.add_argument(
-        "--progress",
-        choices=["auto", "rich", "plain", "off"],
-        default="auto",
-        help="live progress on stderr: a table on a terminal, else a line per source "
+    add_progress_argument(
+        parser,
+        "live progress on stderr: a table on a terminal, else a line per source "
         "every 30 s (NEWSBOT_PROGRESS_INTERVAL); default auto",
     )
     parser.add_argument(

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsbot.commands import EXIT_OK, EXIT_USAGE
+from newsbot.commands import EXIT_OK, EXIT_USAGE, add_progress_argument
 from newsbot.errors import NewsbotError
 
 #: how the store's and the stages' outcomes are named in the summary
@@ -76,11 +76,9 @@ def add_reextraction_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="pages stored per batch, each batch a resume point (default 100)",
     )
-    parser.add_argument(
-        "--progress",
-        choices=["auto", "rich", "plain", "off"],
-        default="auto",
-        help="a progress bar on a terminal, else a line every 30 s "
+    add_progress_argument(
+        parser,
+        "a progress bar on a terminal, else a line every 30 s "
         "(NEWSBOT_PROGRESS_INTERVAL); default auto",
     )
 

@@ -83,11 +83,8 @@ class Progress:
         self, mode: str = "auto", interval: float | None = None, stream: TextIO | None = None
     ) -> None:
         self.stream = stream or sys.stderr
-        if mode == "auto":
-            mode = "rich" if _is_terminal(self.stream) else "plain"
-        self.mode = mode  # "rich", "plain" or "off"
-        env = os.environ.get("NEWSBOT_PROGRESS_INTERVAL")
-        self.interval = interval or (float(env) if env else DEFAULT_INTERVAL)
+        self.mode = _resolved_mode(mode, self.stream)  # "rich", "plain" or "off"
+        self.interval = _interval(interval)
         self.crawlers: dict[str, Any] = {}
         self._live: Any = None
         self._loop: task.LoopingCall | None = None
@@ -160,6 +157,20 @@ class Progress:
         return table
 
 
+def _resolved_mode(mode: str, stream: TextIO) -> str:
+    """The mode "auto" stands for: "rich" on a terminal, else "plain"; others as given."""
+    if mode == "auto":
+        return "rich" if _is_terminal(stream) else "plain"
+    return mode
+
+
+def _interval(interval: float | None) -> float:
+    """Seconds between plain lines: the given one, else NEWSBOT_PROGRESS_INTERVAL, else
+    DEFAULT_INTERVAL."""
+    env = os.environ.get("NEWSBOT_PROGRESS_INTERVAL")
+    return interval or (float(env) if env else DEFAULT_INTERVAL)
+
+
 def _is_terminal(stream: TextIO) -> bool:
     if os.environ.get("TERM") == "dumb":
         return False
@@ -184,11 +195,8 @@ class CountProgress:
         self.title = title
         self.total = total
         self.stream = stream or sys.stderr
-        if mode == "auto":
-            mode = "rich" if _is_terminal(self.stream) else "plain"
-        self.mode = mode
-        env = os.environ.get("NEWSBOT_PROGRESS_INTERVAL")
-        self.interval = interval or (float(env) if env else DEFAULT_INTERVAL)
+        self.mode = _resolved_mode(mode, self.stream)
+        self.interval = _interval(interval)
         self._bar: Any = None
         self._task: Any = None
         self._started = self._last = time.monotonic()
