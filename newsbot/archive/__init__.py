@@ -7,7 +7,7 @@ package only decides what goes in and how a page is found again (file and offset
 No Scrapy and no database here: the archive middleware and the commands wrap it.
 """
 
-from newsbot.archive.reader import RawPage, Skipped, iter_pages, read_page
+from newsbot.archive.reader import PageReader, RawPage, Skipped, iter_pages, read_page
 from newsbot.archive.writer import Exchange, Location, WarcArchive, archive_for, release
 
 #: request.meta key of a fetch's `Location` in the archive (set by the archive middleware;
@@ -25,6 +25,7 @@ __all__ = [
     "META_KEY",
     "Exchange",
     "Location",
+    "PageReader",
     "RawPage",
     "Skipped",
     "WarcArchive",

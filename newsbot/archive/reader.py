@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader, DecompressingBufferedReader
@@ -139,14 +139,48 @@ def _page_or_skip(record: Any, location: Location) -> RawPage | Skipped:
     return page
 
 
+def _record_at(stream: BinaryIO, path: str, offset: int) -> RawPage | Skipped:
+    stream.seek(offset)
+    record = next(iter(ArchiveIterator(stream, arc2warc=True)), None)
+    if record is None:
+        raise ValueError(f"{path}: no WARC record at offset {offset}")
+    return _page_or_skip(record, Location(path, offset))
+
+
 def read_page(file: str | Path, offset: int) -> RawPage | Skipped:
     """The record that starts at `offset` of `file` (what an article row points at)."""
     path = str(Path(file))
     with open(path, "rb") as stream:
-        stream.seek(offset)
-        for record in ArchiveIterator(stream, arc2warc=True):
-            return _page_or_skip(record, Location(path, offset))
-    raise ValueError(f"{path}: no WARC record at offset {offset}")
+        return _record_at(stream, path, offset)
+
+
+class PageReader:
+    """`read_page` for many pages in a row, keeping the last file open: pages read in
+    article order mostly lie in the same file (a crawl writes them one after another),
+    which is then opened once per run of pages rather than once per page."""
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self._stream: BinaryIO | None = None
+
+    def read(self, file: str | Path, offset: int) -> RawPage | Skipped:
+        path = str(Path(file))
+        if self._stream is None or path != self._path:
+            self.close()
+            self._stream = open(path, "rb")  # noqa: SIM115  (kept open until close())
+            self._path = path
+        return _record_at(self._stream, path, offset)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+        self._stream = self._path = None
+
+    def __enter__(self) -> PageReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def iter_pages(file: str | Path, start: int = 0) -> Iterator[tuple[RawPage | Skipped, int]]:

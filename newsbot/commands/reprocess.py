@@ -13,10 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsbot.commands import EXIT_OK, EXIT_USAGE, add_progress_argument
 from newsbot.errors import NewsbotError
+
+if TYPE_CHECKING:
+    from newsbot.archive import PageReader
 
 #: how the store's and the stages' outcomes are named in the summary
 SUMMARY_NAMES = {"updated": "changed", "unchanged": "unchanged", "new": "changed"}
@@ -175,24 +178,32 @@ def run(args: argparse.Namespace) -> int:
 
 def _pages(store: Any, after: int, choose: dict[str, Any], moved_to: list[Path]) -> Iterator[Any]:
     """The selected articles in id order, each with its raw page read back from WARC."""
+    from newsbot.archive import PageReader
     from newsbot.run.reextract import SourceSettings
     from newsbot.storage.reextraction import articles_to_reprocess
 
     settings = SourceSettings(store, record=False)
-    while True:
-        rows = articles_to_reprocess(store.connection(), after_id=after, **choose)
-        store.connection().commit()
-        if not rows:
-            return
-        for row in rows:
-            yield page_of_row(settings, row, moved_to)
-        after = rows[-1]["id"]
+    with PageReader() as reader:  # rows in id order share files: each opened once per run
+        while True:
+            rows = articles_to_reprocess(store.connection(), after_id=after, **choose)
+            store.connection().commit()
+            if not rows:
+                return
+            for row in rows:
+                yield page_of_row(settings, row, moved_to, reader)
+            after = rows[-1]["id"]
 
 
-def page_of_row(settings: Any, row: dict[str, Any], moved_to: list[Path] | None = None) -> Any:
+def page_of_row(
+    settings: Any,
+    row: dict[str, Any],
+    moved_to: list[Path] | None = None,
+    reader: PageReader | None = None,
+) -> Any:
     """A stored article as the crawl's spider would hand it to the stages: its raw page
-    read back from WARC (from `moved_to` when its file is no longer where the row says),
-    and what the row kept of discovery."""
+    read back from WARC (from `moved_to` when its file is no longer where the row says;
+    through `reader` when given, which keeps the file open for the next row), and what
+    the row kept of discovery."""
     from newsbot.archive import RawPage, read_page
     from newsbot.items import Hints
     from newsbot.run.reextract import Page, article_of
@@ -203,7 +214,7 @@ def page_of_row(settings: Any, row: dict[str, Any], moved_to: list[Path] | None 
     if found is None:
         return Page(row["id"], outcome="no_raw_page")
     try:
-        raw = read_page(found, row["warc_offset"])
+        raw = (reader.read if reader is not None else read_page)(found, row["warc_offset"])
     except FileNotFoundError:
         return Page(row["id"], outcome="no_raw_page")
     except Exception:  # a truncated or corrupt file: counted, never fatal
