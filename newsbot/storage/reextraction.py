@@ -176,10 +176,6 @@ def end_ingest(conn: psycopg.Connection, path: str) -> None:
         )
 
 
-def known_source_names(conn: psycopg.Connection) -> set[str]:
-    return {r["name"] for r in conn.execute("SELECT name FROM sources").fetchall()}
-
-
 # -- one job at a time --------------------------------------------------------------
 
 
