@@ -293,13 +293,6 @@ def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
-
-
 def _leases_of(client: redis.Redis, pid: int, web: dict) -> dict[str, tuple[str, str]]:
     """The requests a worker (by pid) holds leases on: lease → (site, path)."""
     held = {}

@@ -342,11 +342,6 @@ class Frontier:
             self.key(f"round:{round_id}:started"), _now(self.client), nx=True, ex=SEEN_TTL
         )
 
-    def frontier_lost(self) -> bool:
-        """True when Redis no longer knows any round: its data is gone (a restart
-        without persistence, a FLUSHALL). Asked only by a worker that knows one."""
-        return not self.client.exists(self.key("round"))
-
     def count_fetch(self, source: str, round_id: int | None) -> tuple[int, float]:
         """Count one request of `source` sent in a round, by whichever worker: the
         round's count so far (this one included) and seconds since the round started."""
