@@ -56,13 +56,9 @@ class RoundHints:
     def board(self) -> Any:
         """The round's shared hints in Redis (newsbot.run.frontier.hints.HintBoard)."""
         if self._board is None:
-            from newsbot.run.frontier import client
             from newsbot.run.frontier.hints import HintBoard
 
-            prefix = self.settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-            self._board = HintBoard(
-                client(self.settings.get("REDIS_URL")), self.source.name, prefix
-            )
+            self._board = HintBoard.from_settings(self.settings, self.source.name)
         return self._board
 
     def discovery_done(self, request: scrapy.Request) -> None:

@@ -45,6 +45,7 @@ import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
@@ -321,6 +322,12 @@ class Frontier:
         self._release = client.register_script(_RELEASE)
         self._pace = client.register_script(_PACE)
         self._fetch = client.register_script(_COUNT_FETCH)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Frontier:
+        """A worker component's handle: its crawler's REDIS_URL and NEWSBOT_REDIS_PREFIX
+        (a one-line FrontierUnavailable when Redis is away)."""
+        return cls(connect(settings.get("REDIS_URL")), settings.get("NEWSBOT_REDIS_PREFIX", PREFIX))
 
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"

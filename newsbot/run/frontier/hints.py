@@ -32,6 +32,7 @@ from typing import Any
 
 from newsbot.items import Hints
 from newsbot.run.frontier import PREFIX, SEEN_TTL
+from newsbot.run.frontier import client as frontier_client
 
 #: append one path's hints to a URL's field (skipping an identical line), in one step
 _APPEND = """
@@ -85,6 +86,15 @@ class HintBoard:
         self.source = source
         self.prefix = prefix
         self._append = client.register_script(_APPEND)
+
+    @classmethod
+    def from_settings(cls, settings: Any, source: str) -> HintBoard:
+        """A worker component's board: its crawler's REDIS_URL and NEWSBOT_REDIS_PREFIX."""
+        return cls(
+            frontier_client(settings.get("REDIS_URL")),
+            source,
+            settings.get("NEWSBOT_REDIS_PREFIX", PREFIX),
+        )
 
     def add(self, round_id: Any, url: str, hints: Hints) -> None:
         self._append(
