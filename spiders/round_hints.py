@@ -20,9 +20,8 @@ from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.config import Source
 from newsbot.items import Hints, merge_all
-
-#: request.meta key of the crawl round (newsbot.run.frontier.components.ROUND)
-ROUND = "newsbot_round"
+from newsbot.run.frontier.components import ROUND
+from newsbot.run.frontier.hints import HintBoard, request_token
 
 
 def source_version(source: Source) -> str:
@@ -51,20 +50,16 @@ class RoundHints:
         #: discovery requests of a round given up waiting for (NEWSBOT_HINTS_SETTLE)
         self.stale: dict[Any, set[str]] = {}
         self.version_warned = False
-        self._board: Any = None
+        self._board: HintBoard | None = None
 
-    def board(self) -> Any:
+    def board(self) -> HintBoard:
         """The round's shared hints in Redis (newsbot.run.frontier.hints.HintBoard)."""
         if self._board is None:
-            from newsbot.run.frontier.hints import HintBoard
-
             self._board = HintBoard.from_settings(self.settings, self.source.name)
         return self._board
 
     def discovery_done(self, request: scrapy.Request) -> None:
         """A discovery request is over: out of the round's discovery in flight."""
-        from newsbot.run.frontier.hints import request_token
-
         try:
             token = request_token(request.url, request.meta)
             self.board().discovered(request.meta.get(ROUND), token)
