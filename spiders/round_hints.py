@@ -87,7 +87,10 @@ class RoundHints:
         deadline = time.monotonic() + settle
         stale = self.stale.setdefault(round_id, set())
         try:
-            while waiting := board.pending(round_id, stale):
+            # the hints are read with each look at the discovery in flight: the last
+            # look's are those known once it settled (or was given up on)
+            waiting, shared = board.pending_and_read(round_id, url, stale)
+            while waiting:
                 if stopped():
                     break  # the worker is stopping: finish the page with what is known
                 if time.monotonic() >= deadline:
@@ -97,7 +100,8 @@ class RoundHints:
                     stale.update(waiting)
                     break
                 await _sleep(0.1)
-            found.extend(board.read(round_id, url))
+                waiting, shared = board.pending_and_read(round_id, url, stale)
+            found.extend(shared)
         except Exception as exc:  # Redis away: what the request carries
             self.logger.warning(
                 "source %s: cannot read the shared hints of %s: %s", self.source.name, url, exc
