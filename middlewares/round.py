@@ -19,7 +19,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from newsbot import settings as defaults
 from newsbot.run.frontier.components import ROUND
 from newsbot.run.frontier.hints import DISCOVERING_KINDS, HintBoard, request_token
 
@@ -52,14 +51,7 @@ class RoundMiddleware:
         if not source:
             return
         if self._board is None:
-            from newsbot.run.frontier import client
-
-            settings = self.crawler.settings
-            self._board = HintBoard(
-                client(settings.get("REDIS_URL")),
-                source,
-                settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX),
-            )
+            self._board = HintBoard.from_settings(self.crawler.settings, source)
         url = response.request.url if response.request is not None else response.url
         self._board.discovered(meta.get(ROUND), request_token(url, meta))
 

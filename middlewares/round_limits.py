@@ -20,7 +20,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.httpobj import urlparse_cached
 
-from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.run import frontier
 from newsbot.run.frontier.components import ROUND
@@ -40,12 +39,9 @@ class RoundLimitsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RoundLimitsMiddleware:
-        settings = crawler.settings
-        if not settings.getbool("NEWSBOT_DISTRIBUTED"):
+        if not crawler.settings.getbool("NEWSBOT_DISTRIBUTED"):
             raise NotConfigured  # no message: Scrapy would log a WARNING every run
-        client = frontier.connect(settings.get("REDIS_URL"))
-        prefix = settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-        return cls(crawler, frontier.Frontier(client, prefix))
+        return cls(crawler, frontier.Frontier.from_settings(crawler.settings))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         source = getattr(spider or self.crawler.spider, "source", None)

@@ -33,16 +33,9 @@ class SharedPaceMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPaceMiddleware:
-        settings = crawler.settings
-        if not settings.getbool("NEWSBOT_DISTRIBUTED"):
+        if not crawler.settings.getbool("NEWSBOT_DISTRIBUTED"):
             raise NotConfigured  # no message: Scrapy would log a WARNING every run
-        client = frontier.connect(settings.get("REDIS_URL"))
-        return cls(
-            crawler,
-            frontier.Frontier(
-                client, settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-            ),
-        )
+        return cls(crawler, frontier.Frontier.from_settings(crawler.settings))
 
     def interval(self) -> float:
         return self.crawler.settings.getfloat(

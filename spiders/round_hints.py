@@ -20,9 +20,8 @@ from newsbot import settings as defaults
 from newsbot import stats as stat_keys
 from newsbot.config import Source
 from newsbot.items import Hints, merge_all
-
-#: request.meta key of the crawl round (newsbot.run.frontier.components.ROUND)
-ROUND = "newsbot_round"
+from newsbot.run.frontier.components import ROUND
+from newsbot.run.frontier.hints import HintBoard, request_token
 
 
 def source_version(source: Source) -> str:
@@ -51,24 +50,16 @@ class RoundHints:
         #: discovery requests of a round given up waiting for (NEWSBOT_HINTS_SETTLE)
         self.stale: dict[Any, set[str]] = {}
         self.version_warned = False
-        self._board: Any = None
+        self._board: HintBoard | None = None
 
-    def board(self) -> Any:
+    def board(self) -> HintBoard:
         """The round's shared hints in Redis (newsbot.run.frontier.hints.HintBoard)."""
         if self._board is None:
-            from newsbot.run.frontier import client
-            from newsbot.run.frontier.hints import HintBoard
-
-            prefix = self.settings.get("NEWSBOT_REDIS_PREFIX", defaults.NEWSBOT_REDIS_PREFIX)
-            self._board = HintBoard(
-                client(self.settings.get("REDIS_URL")), self.source.name, prefix
-            )
+            self._board = HintBoard.from_settings(self.settings, self.source.name)
         return self._board
 
     def discovery_done(self, request: scrapy.Request) -> None:
         """A discovery request is over: out of the round's discovery in flight."""
-        from newsbot.run.frontier.hints import request_token
-
         try:
             token = request_token(request.url, request.meta)
             self.board().discovered(request.meta.get(ROUND), token)
@@ -96,7 +87,10 @@ class RoundHints:
         deadline = time.monotonic() + settle
         stale = self.stale.setdefault(round_id, set())
         try:
-            while waiting := board.pending(round_id, stale):
+            # the hints are read with each look at the discovery in flight: the last
+            # look's are those known once it settled (or was given up on)
+            waiting, shared = board.pending_and_read(round_id, url, stale)
+            while waiting:
                 if stopped():
                     break  # the worker is stopping: finish the page with what is known
                 if time.monotonic() >= deadline:
@@ -106,7 +100,8 @@ class RoundHints:
                     stale.update(waiting)
                     break
                 await _sleep(0.1)
-            found.extend(board.read(round_id, url))
+                waiting, shared = board.pending_and_read(round_id, url, stale)
+            found.extend(shared)
         except Exception as exc:  # Redis away: what the request carries
             self.logger.warning(
                 "source %s: cannot read the shared hints of %s: %s", self.source.name, url, exc

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -27,11 +24,10 @@ from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, RoundDu
 from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
 from tests.support.database import scratch_database
+from tests.support.distributed import LOCAL, newsbot, run_workers, web_sources
 from tests.support.fixtureweb import SiteSpec, build_web
 
 pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
-
-ROOT = Path(__file__).resolve().parent.parent
 
 #: the shared per-site limit the workers must keep together: one request per DELAY s
 DELAY = 0.05
@@ -45,19 +41,19 @@ def test_without_redis_the_commands_say_what_to_fix(tmp_path: Path, database_url
     sources.write_text('[[sources]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
     base = {k: v for k, v in os.environ.items() if k != "NEWSBOT_REDIS_URL"}
     base["NEWSBOT_DATABASE_URL"] = database_url
-    unset = _run(["worker", "--sources", str(sources)], base)
+    unset = newsbot(["worker", "--sources", str(sources)], base)
     assert unset.returncode == 3
     assert unset.stderr.strip().splitlines() == [
         "newsbot: distributed mode needs Redis: set NEWSBOT_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
     ]
-    away = _run(
+    away = newsbot(
         ["enqueue", "--sources", str(sources)],
         {**base, "NEWSBOT_REDIS_URL": "redis://:secret@127.0.0.1:1/0"},
     )
     assert away.returncode == 3
     assert "cannot reach Redis at redis://:***@127.0.0.1:1/0" in away.stderr
     assert "secret" not in away.stderr
-    short = _run(["worker", "--sources", str(sources), "--until-idle", "0.2"], base)
+    short = newsbot(["worker", "--sources", str(sources), "--until-idle", "0.2"], base)
     assert short.returncode == 2 and "at least 1 seconds" in short.stderr
 
 
@@ -170,27 +166,6 @@ SPECS = (
 )
 
 
-def _sources(path: Path, bases: dict[str, str]) -> Path:
-    path.write_text(
-        "".join(
-            f'[[sources]]\nname = "{n}"\nfeeds = ["{b}/rss.xml"]\nsitemaps = ["{b}/sitemap.xml"]\n'
-            f'start_urls = ["{b}/"]\nmax_depth = 2\ndownload_delay = {DELAY}\n\n'
-            for n, b in bases.items()
-        )
-    )
-    return path
-
-
-_LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-
-
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=240,
-    )  # fmt: skip
-
-
 def _links(url: str) -> set[tuple[str, str | None]]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
@@ -219,9 +194,9 @@ def test_three_workers_fetch_each_page_once_and_store_what_one_crawler_stores(
                 conn.commit()
         # the reference: one ordinary crawl
         with serve_sites({n: s.root for n, s in web.items()}) as bases:
-            sources = _sources(tmp_path / "single.toml", bases)
+            sources = web_sources(tmp_path / "single.toml", bases, DELAY)
             env = {**os.environ, "NEWSBOT_DATABASE_URL": single_url}
-            done = _run(["crawl", "--sources", str(sources), "--progress", "off", *_LOCAL], env)
+            done = newsbot(["crawl", "--sources", str(sources), "--progress", "off", *LOCAL], env)
             assert done.returncode == 0, done.stderr[-3000:]
         reference = _links(single_url)
         assert len(reference) == expected
@@ -229,35 +204,17 @@ def test_three_workers_fetch_each_page_once_and_store_what_one_crawler_stores(
 
         log: list[tuple[float, str, str]] = []
         with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
-            sources = _sources(tmp_path / "workers.toml", bases)
+            sources = web_sources(tmp_path / "workers.toml", bases, DELAY)
             env = {
                 **os.environ,
                 "NEWSBOT_DATABASE_URL": workers_url,
                 "NEWSBOT_REDIS_URL": redis_url,
             }
-            enq = _run(["enqueue", "--sources", str(sources), "--json"], env)
+            enq = newsbot(["enqueue", "--sources", str(sources), "--json"], env)
             assert enq.returncode == 0, enq.stderr[-3000:]
-            ended: dict[int, float] = {}
-            outputs: dict[int, str] = {}
-
-            def work(i: int) -> None:
-                done = _run(
-                    ["worker", "--sources", str(sources), "--until-idle", "2",
-                     "--progress", "off", "--json", *_LOCAL],
-                    env,
-                )  # fmt: skip
-                ended[i] = time.time()
-                outputs[i] = f"exit {done.returncode}\n{done.stderr[-3000:]}"
-                assert done.returncode == 0, outputs[i]
-
-            threads = [threading.Thread(target=work, args=(i,)) for i in range(3)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            assert len(ended) == 3 and all(o.startswith("exit 0") for o in outputs.values()), (
-                outputs
-            )
+            args = ["--sources", str(sources), "--until-idle", "2", "--progress", "off", "--json"]
+            workers = run_workers(3, [*args, *LOCAL], env)
+            assert all(w.code == 0 for w in workers), [str(w) for w in workers]
 
         # every page fetched once (robots.txt: once per worker and site, as Scrapy reads it)
         hits = Counter((site, unquote(path)) for _, site, path in log if path != "/robots.txt")
@@ -266,7 +223,7 @@ def test_three_workers_fetch_each_page_once_and_store_what_one_crawler_stores(
         missing = {(s, p) for s in web for p in web[s].articles} - article_hits
         assert len(article_hits) == expected, sorted(missing)[:20]
         # no worker left while work remained: the last fetch came before the first exit
-        assert max(t for t, _, _ in log) < min(ended.values())
+        assert max(t for t, _, _ in log) < min(w.ended for w in workers)
         # every article stored once, and the reposts linked as one crawler links them
         with psycopg.connect(workers_url) as conn:
             count, distinct = conn.execute(

@@ -10,9 +10,6 @@ compares each run with one `newsbot crawl`.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -38,10 +35,10 @@ from newsbot.run.frontier.components import (
 )
 from newsbot.run.frontier.hints import HintBoard
 from spiders.news import NewsSpider
+from tests.support.distributed import LOCAL, newsbot, run_workers, web_sources
 from tests.support.fixtureweb import SiteSpec
 from tests.support.redisserver import redis_available, redis_server
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://news.example"
 PAGE = f"{BASE}/world/quiet-page-7"
 #: an article whose page carries no date of its own: the feed's is used
@@ -258,43 +255,7 @@ WEB = (
     SiteSpec("daily", "dated", 100, feed_items=20),
 )
 DELAY = 0.02
-LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-         "--progress", "off"]  # fmt: skip
-
-
-def _web_sources(path: Path, bases: dict[str, str]) -> Path:
-    path.write_text(
-        "".join(
-            f'[[sources]]\nname = "{n}"\nfeeds = ["{b}/rss.xml"]\nsitemaps = ["{b}/sitemap.xml"]\n'
-            f'start_urls = ["{b}/"]\nmax_depth = 2\ndownload_delay = {DELAY}\n\n'
-            for n, b in bases.items()
-        )
-    )
-    return path
-
-
-def _newsbot(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-
-
-def _workers(sources: Path, env: dict[str, str], count: int) -> list[str]:
-    """Run `count` workers together until the frontier is empty; their exits and logs."""
-    outputs = [""] * count
-
-    def work(i: int) -> None:
-        args = ["worker", "--sources", str(sources), "--until-idle", "1.5", *LOCAL]
-        done = _newsbot(args, env)
-        outputs[i] = f"exit {done.returncode}\n{done.stderr[-3000:]}"
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outputs
+QUIET = [*LOCAL, "--progress", "off"]
 
 
 def _stored(database_url: str) -> dict[str, tuple]:
@@ -339,10 +300,10 @@ def test_three_workers_five_times_store_what_one_process_stores(
     scratch, single_url = fresh("newsbot_same_single")
     try:
         with serve_sites(roots) as bases:
-            sources = _web_sources(tmp_path / "single.toml", bases)
+            sources = web_sources(tmp_path / "single.toml", bases, DELAY)
             env = {**os.environ, "NEWSBOT_DATABASE_URL": single_url}
             env.pop("NEWSBOT_REDIS_URL", None)
-            done = _newsbot(["crawl", "--sources", str(sources), *LOCAL], env)
+            done = newsbot(["crawl", "--sources", str(sources), *QUIET], env, timeout=300)
             assert done.returncode == 0, done.stderr[-3000:]
         reference = _stored(single_url)
     finally:
@@ -363,16 +324,17 @@ def test_three_workers_five_times_store_what_one_process_stores(
         scratch, workers_url = fresh(f"newsbot_same_workers_{attempt}")
         try:
             with serve_sites(roots) as bases:
-                sources = _web_sources(tmp_path / f"workers{attempt}.toml", bases)
+                sources = web_sources(tmp_path / f"workers{attempt}.toml", bases, DELAY)
                 env = {
                     **os.environ,
                     "NEWSBOT_DATABASE_URL": workers_url,
                     "NEWSBOT_REDIS_URL": redis_url,
                 }
-                enq = _newsbot(["enqueue", "--sources", str(sources)], env)
+                enq = newsbot(["enqueue", "--sources", str(sources)], env, timeout=300)
                 assert enq.returncode == 0, enq.stderr[-3000:]
-                outputs = _workers(sources, env, 3)
-                assert all(o.startswith("exit 0") for o in outputs), outputs
+                args = ["--sources", str(sources), "--until-idle", "1.5", *QUIET]
+                workers = run_workers(3, args, env, timeout=300)
+                assert all(w.code == 0 for w in workers), [str(w) for w in workers]
             stored = _stored(workers_url)
             with psycopg.connect(workers_url) as conn:
                 (rows,) = conn.execute("SELECT count(*) FROM articles").fetchone()

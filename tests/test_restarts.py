@@ -9,8 +9,6 @@ The PostgreSQL restarts are in tests/faults/test_database_restart.py.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -23,18 +21,17 @@ import pytest
 from newsbot.demo.webserver import serve_sites
 from newsbot.storage import connect, upgrade
 from tests.support.database import scratch_database
+from tests.support.distributed import LOCAL, Workers, newsbot, web_sources
 from tests.support.fixtureweb import SiteSpec, build_web
 from tests.support.redisserver import redis_available
 from tests.support.restartable import RestartableRedis
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 SPECS = (
     SiteSpec("agency", "dated", 40, feed_items=15),
     SiteSpec("blog", "slug", 40, feed_items=15, repost_of="agency", reposts=12),
 )
-_LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
 
 
 @pytest.fixture
@@ -58,49 +55,9 @@ def _redis(tmp_path: Path, *, appendonly: bool) -> Iterator[RestartableRedis]:
         server.stop()
 
 
-def _sources(path: Path, bases: dict[str, str], delay: float, extra: str = "") -> Path:
-    path.write_text(
-        "".join(
-            f'[[sources]]\nname = "{n}"\nfeeds = ["{b}/rss.xml"]\nsitemaps = ["{b}/sitemap.xml"]\n'
-            f'start_urls = ["{b}/"]\nmax_depth = 2\ndownload_delay = {delay}\n{extra}\n'
-            for n, b in bases.items()
-        )
-    )
-    return path
-
-
-def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=240,
-    )  # fmt: skip
-
-
-def _workers(n: int, sources: Path, env: dict[str, str], tmp: Path) -> list[subprocess.Popen]:
-    command = [
-        sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
-        "--until-idle", "3", "--progress", "off", *_LOCAL,
-    ]  # fmt: skip
-    procs = []
-    for i in range(n):
-        with (tmp / f"worker-{i}.err").open("w") as err:
-            procs.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
-            )
-    return procs
-
-
-def _wait(procs: list[subprocess.Popen], tmp: Path) -> list[tuple[int, str]]:
-    done = []
-    for i, proc in enumerate(procs):
-        try:
-            proc.wait(180)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        done.append((proc.returncode, (tmp / f"worker-{i}.err").read_text()))
-    return done
+def _workers(n: int, sources: Path, env: dict[str, str]) -> Workers:
+    args = ["--sources", str(sources), "--until-idle", "3", "--progress", "off", *LOCAL]
+    return Workers(n, args, env, timeout=180)
 
 
 def _wait_for(log: list, count: int) -> None:
@@ -133,14 +90,14 @@ def test_redis_restarted_with_aof_mid_crawl_workers_reconnect_and_finish(
     log: list[tuple[float, str, str]] = []
     env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": aof_redis.url}
     with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
-        sources = _sources(tmp_path / "s.toml", bases, 0.08)
-        assert _cli(["enqueue", "--sources", str(sources)], env).returncode == 0
-        procs = _workers(2, sources, env, tmp_path)
+        sources = web_sources(tmp_path / "s.toml", bases, 0.08)
+        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        workers = _workers(2, sources, env)
         _wait_for(log, 30)
         aof_redis.restart(down=1.5)
         restarted_at = time.time()
-        results = _wait(procs, tmp_path)
-    assert all(code == 0 for code, _ in results), results
+        results = workers.wait()
+    assert all(w.code == 0 for w in results), [str(w) for w in results]
     assert max(t for t, _, _ in log) > restarted_at  # the crawl went on after the restart
     hits = Counter((s, p) for _, s, p in log if p != "/robots.txt")
     assert max(hits.values()) == 1, [k for k, v in hits.items() if v > 1][:10]
@@ -157,13 +114,14 @@ def test_redis_restarted_without_persistence_stops_workers_with_one_line(
     log: list[tuple[float, str, str]] = []
     env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": volatile_redis.url}
     with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
-        sources = _sources(tmp_path / "s.toml", bases, 0.08)
-        assert _cli(["enqueue", "--sources", str(sources)], env).returncode == 0
-        procs = _workers(2, sources, env, tmp_path)
+        sources = web_sources(tmp_path / "s.toml", bases, 0.08)
+        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        workers = _workers(2, sources, env)
         _wait_for(log, 15)
         volatile_redis.restart(down=0.5)
-        results = _wait(procs, tmp_path)
-        for code, err in results:
+        results = workers.wait()
+        for worker in results:
+            code, err = worker.code, worker.stderr
             assert code == 3, err[-3000:]
             lines = [line for line in err.splitlines() if "lost the frontier" in line]
             assert lines == [
@@ -174,10 +132,10 @@ def test_redis_restarted_without_persistence_stops_workers_with_one_line(
         # part of the web at most (none when only discovery was fetched before the restart)
         assert _stored(database)[0] <= expected
         # re-seeded: the next round stores the rest, nothing twice
-        enq = _cli(["enqueue", "--sources", str(sources)], env)
+        enq = newsbot(["enqueue", "--sources", str(sources)], env)
         assert enq.returncode == 0 and "round 2:" in enq.stderr, enq.stderr
-        results = _wait(_workers(1, sources, env, tmp_path), tmp_path)
-        assert results[0][0] == 0, results[0][1][-3000:]
+        results = _workers(1, sources, env).wait()
+        assert results[0].code == 0, results[0].stderr[-3000:]
     assert _stored(database) == (expected, expected)
     with psycopg.connect(database) as conn:
         runs = conn.execute("SELECT status, finish_reason FROM crawl_runs ORDER BY id").fetchall()
@@ -192,15 +150,15 @@ def test_max_pages_holds_for_the_round_across_three_workers(
     log: list[tuple[float, str, str]] = []
     env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": aof_redis.url}
     with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
-        sources = _sources(tmp_path / "s.toml", {"big": bases["big"]}, 0.01, "max_pages = 50\n")
+        sources = web_sources(tmp_path / "s.toml", {"big": bases["big"]}, 0.01, "max_pages = 50\n")
         with sources.open("a") as f:
             f.write(
                 f'[[sources]]\nname = "small"\nfeeds = ["{bases["small"]}/rss.xml"]\n'
                 f'start_urls = ["{bases["small"]}/"]\nmax_depth = 2\ndownload_delay = 0.01\n'
             )
-        assert _cli(["enqueue", "--sources", str(sources)], env).returncode == 0
-        results = _wait(_workers(3, sources, env, tmp_path), tmp_path)
-    assert all(code == 0 for code, _ in results), results
+        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        results = _workers(3, sources, env).wait()
+    assert all(w.code == 0 for w in results), [str(w) for w in results]
     big = [p for _, s, p in log if s == "big" and p != "/robots.txt"]
     assert 40 <= len(big) <= 50, len(big)  # without the shared count: ~3 x 50, or all
     small = {unquote(p) for _, s, p in log if s == "small"}

@@ -45,6 +45,7 @@ import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
@@ -322,6 +323,12 @@ class Frontier:
         self._pace = client.register_script(_PACE)
         self._fetch = client.register_script(_COUNT_FETCH)
 
+    @classmethod
+    def from_settings(cls, settings: Any) -> Frontier:
+        """A worker component's handle: its crawler's REDIS_URL and NEWSBOT_REDIS_PREFIX
+        (a one-line FrontierUnavailable when Redis is away)."""
+        return cls(connect(settings.get("REDIS_URL")), settings.get("NEWSBOT_REDIS_PREFIX", PREFIX))
+
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
 
@@ -341,11 +348,6 @@ class Frontier:
         self.client.set(
             self.key(f"round:{round_id}:started"), _now(self.client), nx=True, ex=SEEN_TTL
         )
-
-    def frontier_lost(self) -> bool:
-        """True when Redis no longer knows any round: its data is gone (a restart
-        without persistence, a FLUSHALL). Asked only by a worker that knows one."""
-        return not self.client.exists(self.key("round"))
 
     def count_fetch(self, source: str, round_id: int | None) -> tuple[int, float]:
         """Count one request of `source` sent in a round, by whichever worker: the

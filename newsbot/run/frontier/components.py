@@ -224,13 +224,19 @@ class MarkingPriorityQueue(PriorityQueue):
 
 def lease_queue(crawler: Any) -> MarkingPriorityQueue | None:
     """The leasing queue of a running crawler's scheduler, if it has one."""
-    slot = getattr(getattr(crawler, "engine", None), "_slot", None)
-    queue = getattr(getattr(slot, "scheduler", None), "queue", None)
+    engine = getattr(crawler, "engine", None)
+    scheduler = engine.scheduler if engine is not None else None  # public since Scrapy 2.19
+    queue = getattr(scheduler, "queue", None)
     return queue if isinstance(queue, MarkingPriorityQueue) else None
 
 
 def in_progress(crawler: Any) -> Collection[Request]:
-    """Requests the crawler's engine works on (taken, not yet through the scraper)."""
+    """Requests the crawler's engine works on (taken, not yet through the scraper).
+
+    Scrapy has no public view of these (2.19): a request enters the engine's slot when
+    downloaded and leaves it once its callback's output went through the scraper, and
+    no signal marks that exit. Hence the private `_slot.inprogress`, read here only.
+    """
     slot = getattr(getattr(crawler, "engine", None), "_slot", None)
     return getattr(slot, "inprogress", ())
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from newsbot.items import Hints
 from newsbot.run.frontier import PREFIX, SEEN_TTL
+from newsbot.run.frontier import client as frontier_client
 
 #: append one path's hints to a URL's field (skipping an identical line), in one step
 _APPEND = """
@@ -86,6 +87,15 @@ class HintBoard:
         self.prefix = prefix
         self._append = client.register_script(_APPEND)
 
+    @classmethod
+    def from_settings(cls, settings: Any, source: str) -> HintBoard:
+        """A worker component's board: its crawler's REDIS_URL and NEWSBOT_REDIS_PREFIX."""
+        return cls(
+            frontier_client(settings.get("REDIS_URL")),
+            source,
+            settings.get("NEWSBOT_REDIS_PREFIX", PREFIX),
+        )
+
     def add(self, round_id: Any, url: str, hints: Hints) -> None:
         self._append(
             keys=[hints_key(self.source, round_id, self.prefix)],
@@ -93,12 +103,7 @@ class HintBoard:
         )
 
     def read(self, round_id: Any, url: str) -> list[Hints]:
-        raw = self.client.hget(hints_key(self.source, round_id, self.prefix), url)
-        if not raw:
-            return []
-        if isinstance(raw, bytes):
-            raw = raw.decode("utf-8")
-        return [decode(line) for line in raw.split("\n") if line]
+        return _lines(self.client.hget(hints_key(self.source, round_id, self.prefix), url))
 
     def discovering(self, round_id: Any, token: str) -> None:
         key = discovering_key(self.source, round_id, self.prefix)
@@ -114,7 +119,27 @@ class HintBoard:
         """The discovery requests of the round still in flight (those in `ignoring`, given
         up on already, left out: a worker killed while reading a feed leaves its token)."""
         key = discovering_key(self.source, round_id, self.prefix)
-        found = {
-            t.decode("utf-8") if isinstance(t, bytes) else t for t in self.client.smembers(key)
-        }
-        return found - set(ignoring)
+        return _tokens(self.client.smembers(key)) - set(ignoring)
+
+    def pending_and_read(
+        self, round_id: Any, url: str, ignoring: set[str] | frozenset[str] = frozenset()
+    ) -> tuple[set[str], list[Hints]]:
+        """`pending` and `read` in one round trip: what a page's fetch asks first (usually
+        nothing is in flight, and the hints read are the ones to use)."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.smembers(discovering_key(self.source, round_id, self.prefix))
+        pipe.hget(hints_key(self.source, round_id, self.prefix), url)
+        tokens, raw = pipe.execute()
+        return _tokens(tokens) - set(ignoring), _lines(raw)
+
+
+def _tokens(members: Any) -> set[str]:
+    return {t.decode("utf-8") if isinstance(t, bytes) else t for t in members}
+
+
+def _lines(raw: Any) -> list[Hints]:
+    if not raw:
+        return []
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8")
+    return [decode(line) for line in raw.split("\n") if line]
