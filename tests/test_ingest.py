@@ -14,8 +14,6 @@ import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -33,24 +31,11 @@ from warcio.warcwriter import WARCWriter
 from newsbot.archive import RawPage, Skipped, iter_pages, read_page
 from newsbot.storage import connect
 from tests import fixture_web
+from tests.support.cli import environment, newsbot, start_in_session
 from tests.support.database import scratch_database
 
-ROOT = Path(__file__).resolve().parent.parent
 #: the article columns an ingest must give exactly as the crawl does
 COMPARED = ("title", "authors", "body", "published_at", "language", "content_hash")
-
-
-def newsbot(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 # -- writing archives with warcio ------------------------------------------------------
@@ -486,18 +471,12 @@ def test_an_interrupted_ingest_resumes_where_it_stopped(
         warc.response(url, body, html_headers(body))
     archive = warc.close()
 
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "newsbot", "ingest", str(archive)]
-    command += ["--batch-size", "2", "--workers", "1", "--progress", "off"]
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a shell job
+    # its own process group, as a shell job
+    proc = start_in_session(
+        "ingest",
+        str(archive),
+        *("--batch-size", "2", "--workers", "1", "--progress", "off"),
+        env=environment(database_url),
     )
     try:
         deadline = time.monotonic() + 120
