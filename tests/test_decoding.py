@@ -8,9 +8,6 @@ it is held to Scrapy's own `HtmlResponse.text`, and a crawl of a local server is
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,8 +18,7 @@ import pytest
 
 from newsbot.cli import main
 from newsbot.decoding import decode_html
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.cli import newsbot
 
 _FR = (
     "Le café du port était plein dès l'aube, où les pêcheurs déjà réunis parlaient de "
@@ -151,16 +147,7 @@ def test_extract_gives_the_crawls_title_and_body_for_the_same_bytes(
         'article_pattern = "/news/[a-z0-9-]+\\\\.html$"\nmax_depth = 0\n',
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    crawl = subprocess.run(
-        [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    crawl = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     stored = {
         r["url"].rsplit("/", 1)[1].removesuffix(".html"): r
