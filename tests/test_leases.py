@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -31,10 +29,9 @@ from newsbot.demo.webserver import serve_sites
 from newsbot.run.frontier import Frontier
 from newsbot.run.frontier.components import LEASE, ROUND, MarkingPriorityQueue
 from newsbot.storage import connect, upgrade
+from tests.support.cli import newsbot, start_in_session
 from tests.support.database import scratch_database
 from tests.support.fixtureweb import SiteSpec, build_web
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _queue(url: str, worker: str, timeout: float = 300.0, source: str = "s"):
@@ -170,7 +167,7 @@ def test_status_frontier_shows_queued_leased_done_failed(redis_url: str) -> None
     assert [(e["worker"], e["count"]) for e in row["leases"]] == [("host:1:abc", 1)]
     assert row["leases"][0]["since"].endswith("+00:00")
     env = {**os.environ, "NEWSBOT_REDIS_URL": redis_url}
-    text = _cli(["status", "--frontier"], env)
+    text = newsbot("status", "--frontier", env=env, timeout=240)
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert lines[0] == "round 9"
@@ -185,15 +182,8 @@ def test_status_frontier_shows_queued_leased_done_failed(redis_url: str) -> None
         "(UTC)",
     ]
     assert lines[2].split()[:6] == ["s", "1", "1", "1", "0", "host:1:abc"]
-    as_json = _cli(["status", "--frontier", "--json"], env)
+    as_json = newsbot("status", "--frontier", "--json", env=env, timeout=240)
     assert json.loads(as_json.stdout)["sources"]["s"]["leased"] == 1
-
-
-def _cli(args: list[str], env: dict[str, str], timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=timeout,
-    )  # fmt: skip
 
 
 # -- acceptance: one of three workers SIGKILLed mid-crawl ---------------------------------
@@ -232,16 +222,16 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
             )
         )
         env = {**os.environ, "NEWSBOT_DATABASE_URL": database_url, "NEWSBOT_REDIS_URL": redis_url}
-        enq = _cli(["enqueue", "--sources", str(sources)], env)
+        enq = newsbot("enqueue", "--sources", str(sources), env=env, timeout=240)
         assert enq.returncode == 0, enq.stderr[-3000:]
-        command = [
-            sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
+        args = [
+            "worker", "--sources", str(sources),
             "--until-idle", "2", "--progress", "off",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
             "-s", f"NEWSBOT_LEASE_TIMEOUT={LEASE_TIMEOUT}",
         ]  # fmt: skip
         # a session each: the SIGKILL takes the victim's whole tree, as a machine gone would
-        workers = [_start(command, env) for _ in range(3)]
+        workers = [start_in_session(*args, env=env) for _ in range(3)]
         outputs: dict[int, str] = {}
 
         def collect(i: int) -> None:
@@ -284,20 +274,6 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
     wanted = Counter(p for site in web.values() for p in site.articles)
     assert stored == wanted, sorted(set(wanted) - set(stored))[:10]
     assert len(per_url) == expected
-
-
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
-
-
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
 
 
 def _leases_of(client: redis.Redis, pid: int, web: dict) -> dict[str, tuple[str, str]]:
