@@ -683,12 +683,14 @@ def test_a_file_cut_anywhere_gives_whole_pages_then_unreadable(tmp_path: Path, g
     whole = warc.close().read_bytes()
     ends = [0] + [after for _found, after in iter_pages(warc.path)]
     cut_file = tmp_path / warc.path.name.replace("cut", "part")
+    whole_pages = 0  # pages the check below saw: some cuts leave whole pages before them
     for cut in range(1, len(whole), 3):
         cut_file.write_bytes(whole[:cut])
         found = list(iter_pages(cut_file))
         for page, _after in found:
             if isinstance(page, RawPage):
                 assert page.body == bodies[page.url], cut  # never a page cut short
+                whole_pages += 1
         # the last whole record before the cut (blank lines after a record are its own)
         done = max(end for end in ends if end <= cut)
         if not whole[done:cut].strip():
@@ -698,3 +700,4 @@ def test_a_file_cut_anywhere_gives_whole_pages_then_unreadable(tmp_path: Path, g
         assert isinstance(last, Skipped) and last.kind == "unreadable", (cut, found[-2:])
         # a rerun from there reads the cut record again, from its start
         assert done <= last.location.offset == after <= done + 4, (cut, done, after)
+    assert whole_pages, "no cut kept a whole page before it: the body check never ran"
