@@ -8,9 +8,7 @@ it is held to Scrapy's own `HtmlResponse.text`, and a crawl of a local server is
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -18,6 +16,7 @@ import pytest
 
 from newsbot.cli import main
 from newsbot.decoding import decode_html
+from tests.faults import hostile_web
 from tests.support.cli import newsbot
 
 _FR = (
@@ -102,35 +101,11 @@ def test_decode_html_follows_the_declarations_in_scrapys_order() -> None:
 def site() -> Iterator[str]:
     """A listing page linking every page of PAGES, each served with its bytes and header."""
     listing = "".join(f'<a href="/news/{n}.html">{n}</a> ' for n in sorted(PAGES)).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            name = self.path.removeprefix("/news/").removesuffix(".html")
-            if self.path == "/news/":
-                body, content_type = listing, "text/html; charset=utf-8"
-            elif name in PAGES:
-                body, content_type, _ = PAGES[name]
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    routes = {"/news/": hostile_web.body(listing, content_type="text/html; charset=utf-8")}
+    for name, (page, content_type, _given) in PAGES.items():
+        routes[f"/news/{name}.html"] = hostile_web.body(page, content_type=content_type)
+    with hostile_web.serve(routes) as server:
+        yield server.base
 
 
 @pytest.mark.slow
