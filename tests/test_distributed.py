@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,12 +25,12 @@ from newsbot.run.frontier import WORKER_TIMEOUT, Frontier
 from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, RoundDupeFilter
 from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
+from tests.support.cli import newsbot
 from tests.support.database import scratch_database
 from tests.support.fixtureweb import SiteSpec, build_web
 
 pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
 
-ROOT = Path(__file__).resolve().parent.parent
 
 #: the shared per-site limit the workers must keep together: one request per DELAY s
 DELAY = 0.05
@@ -185,10 +184,7 @@ _LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOM
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=240,
-    )  # fmt: skip
+    return newsbot(*args, env=env, timeout=240)
 
 
 def _links(url: str) -> set[tuple[str, str | None]]:

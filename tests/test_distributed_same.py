@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -38,10 +37,10 @@ from newsbot.run.frontier.components import (
 )
 from newsbot.run.frontier.hints import HintBoard
 from spiders.news import NewsSpider
+from tests.support.cli import newsbot
 from tests.support.fixtureweb import SiteSpec
 from tests.support.redisserver import redis_available, redis_server
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://news.example"
 PAGE = f"{BASE}/world/quiet-page-7"
 #: an article whose page carries no date of its own: the feed's is used
@@ -274,10 +273,7 @@ def _web_sources(path: Path, bases: dict[str, str]) -> Path:
 
 
 def _newsbot(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
+    return newsbot(*args, env=env, timeout=300)
 
 
 def _workers(sources: Path, env: dict[str, str], count: int) -> list[str]:

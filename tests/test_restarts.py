@@ -22,6 +22,7 @@ import pytest
 
 from newsbot.demo.webserver import serve_sites
 from newsbot.storage import connect, upgrade
+from tests.support.cli import newsbot
 from tests.support.database import scratch_database
 from tests.support.fixtureweb import SiteSpec, build_web
 from tests.support.redisserver import redis_available
@@ -70,10 +71,7 @@ def _sources(path: Path, bases: dict[str, str], delay: float, extra: str = "") -
 
 
 def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=240,
-    )  # fmt: skip
+    return newsbot(*args, env=env, timeout=240)
 
 
 def _workers(n: int, sources: Path, env: dict[str, str], tmp: Path) -> list[subprocess.Popen]:
