@@ -14,14 +14,14 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import psycopg
 import pytest
 import redis
-from scrapy import Request
-from scrapy.settings import Settings
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 from scrapy_redis import picklecompat
 
 from newsbot.commands.status import frontier_status
@@ -35,16 +35,15 @@ from tests.support.fixtureweb import SiteSpec, build_web
 
 
 def _queue(url: str, worker: str, timeout: float = 300.0, source: str = "s"):
-    spider = SimpleNamespace(
-        name="news",
-        settings=Settings(
-            {
-                "NEWSBOT_WORKER_ID": worker,
-                "NEWSBOT_REDIS_PREFIX": "newsbot",
-                "NEWSBOT_LEASE_TIMEOUT": timeout,
-            }
-        ),
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSBOT_WORKER_ID": worker,
+            "NEWSBOT_REDIS_PREFIX": "newsbot",
+            "NEWSBOT_LEASE_TIMEOUT": timeout,
+        },
     )
+    spider = crawler._create_spider("news")
     return MarkingPriorityQueue(redis.Redis.from_url(url), spider, f"newsbot:frontier:{source}")
 
 
@@ -71,7 +70,7 @@ def test_a_taken_request_is_leased_and_acked_when_done(redis_url: str) -> None:
     assert info["worker"] == "w1" and abs(float(info["since"]) - front.snapshot().now) < 5
     # Scrapy still works on it: nothing acked
     assert queue.settle({request}, (0, 0)) == 0 and queue.held
-    queue._answered(SimpleNamespace(status=200), request)
+    queue._answered(Response(request.url, status=200), request)
     # done with it, but its article is only handed to the store (batch 1 not written)
     assert queue.settle(set(), (1, 0)) == 0
     assert client.zcard("newsbot:leased:s") == 1 and lease in queue.handled
