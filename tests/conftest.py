@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from newsbot.storage import connect, upgrade
+from tests.support.cli import kill_strays
 from tests.support.database import scratch_database
 from tests.support.redisserver import redis_available, redis_server
 
@@ -75,3 +76,10 @@ def redis_url() -> Iterator[str]:
         pytest.skip(why)
     with redis_server() as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_sessions() -> Iterator[None]:
+    """Commands a test started with tests.support.cli.start_in_session do not outlive it."""
+    yield
+    kill_strays()

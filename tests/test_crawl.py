@@ -14,23 +14,9 @@ import pytest
 
 from newsbot.storage import connect
 from tests import fixture_web
+from tests.support.cli import ROOT, environment, newsbot
 
 pytestmark = pytest.mark.slow  # crawls of local servers: `make test`, not `make test-fast`
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def newsbot(*args: str, database_url: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 @pytest.fixture
@@ -155,8 +141,6 @@ def test_scrapy_crawl_from_repo_root(
     db: psycopg.Connection, database_url: str, wire: tuple[str, Path]
 ) -> None:
     _base, sources = wire
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
     result = subprocess.run(
         [
             sys.executable,
@@ -172,7 +156,7 @@ def test_scrapy_crawl_from_repo_root(
             "LOG_LEVEL=WARNING",
         ],
         cwd=ROOT,
-        env=env,
+        env=environment(database_url),
         capture_output=True,
         text=True,
         timeout=180,

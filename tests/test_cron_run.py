@@ -25,8 +25,9 @@ from newsbot.exit_codes import EXIT_LOCKED
 from newsbot.run.metrics import write_metrics
 from newsbot.run.runner import CrawlReport, SourceReport
 from tests import fixture_web
+from tests.support import cli
+from tests.support.cli import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOWN = '\n[[sources]]\nname = "down"\nfeeds = ["http://127.0.0.1:9/rss.xml"]\n'
 
 
@@ -37,15 +38,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def newsbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    """The command with no stdin, as cron runs it."""
+    return cli.newsbot(*args, env=env, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture

@@ -8,12 +8,7 @@ it is held to Scrapy's own `HtmlResponse.text`, and a crawl of a local server is
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
@@ -21,8 +16,8 @@ import pytest
 
 from newsbot.cli import main
 from newsbot.decoding import decode_html
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.faults import hostile_web
+from tests.support.cli import newsbot
 
 _FR = (
     "Le café du port était plein dès l'aube, où les pêcheurs déjà réunis parlaient de "
@@ -106,35 +101,11 @@ def test_decode_html_follows_the_declarations_in_scrapys_order() -> None:
 def site() -> Iterator[str]:
     """A listing page linking every page of PAGES, each served with its bytes and header."""
     listing = "".join(f'<a href="/news/{n}.html">{n}</a> ' for n in sorted(PAGES)).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            name = self.path.removeprefix("/news/").removesuffix(".html")
-            if self.path == "/news/":
-                body, content_type = listing, "text/html; charset=utf-8"
-            elif name in PAGES:
-                body, content_type, _ = PAGES[name]
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    routes = {"/news/": hostile_web.body(listing, content_type="text/html; charset=utf-8")}
+    for name, (page, content_type, _given) in PAGES.items():
+        routes[f"/news/{name}.html"] = hostile_web.body(page, content_type=content_type)
+    with hostile_web.serve(routes) as server:
+        yield server.base
 
 
 @pytest.mark.slow
@@ -151,16 +122,7 @@ def test_extract_gives_the_crawls_title_and_body_for_the_same_bytes(
         'article_pattern = "/news/[a-z0-9-]+\\\\.html$"\nmax_depth = 0\n',
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    crawl = subprocess.run(
-        [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    crawl = newsbot("crawl", "--sources", str(sources), "--json", database_url=database_url)
     assert crawl.returncode == 0, crawl.stderr[-3000:]
     stored = {
         r["url"].rsplit("/", 1)[1].removesuffix(".html"): r

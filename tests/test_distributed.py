@@ -23,8 +23,9 @@ from newsbot.run.frontier import WORKER_TIMEOUT, Frontier
 from newsbot.run.frontier.components import ROUND, MarkingPriorityQueue, RoundDupeFilter
 from newsbot.storage import connect, upgrade
 from newsbot.storage.runs import add_counters, start_run
+from tests.support.cli import newsbot
 from tests.support.database import scratch_database
-from tests.support.distributed import LOCAL, newsbot, run_workers, web_sources
+from tests.support.distributed import LOCAL, run_workers, web_sources
 from tests.support.fixtureweb import SiteSpec, build_web
 
 pytestmark = pytest.mark.slow  # distributed crawls (Redis): `make test`, not `make test-fast`
@@ -41,7 +42,7 @@ def test_without_redis_the_commands_say_what_to_fix(tmp_path: Path, database_url
     sources.write_text('[[sources]]\nname = "x"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
     base = {k: v for k, v in os.environ.items() if k != "NEWSBOT_REDIS_URL"}
     base["NEWSBOT_DATABASE_URL"] = database_url
-    unset = newsbot(["worker", "--sources", str(sources)], base)
+    unset = newsbot("worker", "--sources", str(sources), env=base, timeout=240)
     assert unset.returncode == 3
     assert unset.stderr.strip().splitlines() == [
         "newsbot: distributed mode needs Redis: set NEWSBOT_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
@@ -53,7 +54,9 @@ def test_without_redis_the_commands_say_what_to_fix(tmp_path: Path, database_url
     assert away.returncode == 3
     assert "cannot reach Redis at redis://:***@127.0.0.1:1/0" in away.stderr
     assert "secret" not in away.stderr
-    short = newsbot(["worker", "--sources", str(sources), "--until-idle", "0.2"], base)
+    short = newsbot(
+        "worker", "--sources", str(sources), "--until-idle", "0.2", env=base, timeout=240
+    )
     assert short.returncode == 2 and "at least 1 seconds" in short.stderr
 
 
@@ -196,7 +199,16 @@ def test_three_workers_fetch_each_page_once_and_store_what_one_crawler_stores(
         with serve_sites({n: s.root for n, s in web.items()}) as bases:
             sources = web_sources(tmp_path / "single.toml", bases, DELAY)
             env = {**os.environ, "NEWSBOT_DATABASE_URL": single_url}
-            done = newsbot(["crawl", "--sources", str(sources), "--progress", "off", *LOCAL], env)
+            done = newsbot(
+                "crawl",
+                "--sources",
+                str(sources),
+                "--progress",
+                "off",
+                *LOCAL,
+                env=env,
+                timeout=240,
+            )
             assert done.returncode == 0, done.stderr[-3000:]
         reference = _links(single_url)
         assert len(reference) == expected
@@ -210,7 +222,7 @@ def test_three_workers_fetch_each_page_once_and_store_what_one_crawler_stores(
                 "NEWSBOT_DATABASE_URL": workers_url,
                 "NEWSBOT_REDIS_URL": redis_url,
             }
-            enq = newsbot(["enqueue", "--sources", str(sources), "--json"], env)
+            enq = newsbot("enqueue", "--sources", str(sources), "--json", env=env, timeout=240)
             assert enq.returncode == 0, enq.stderr[-3000:]
             args = ["--sources", str(sources), "--until-idle", "2", "--progress", "off", "--json"]
             workers = run_workers(3, [*args, *LOCAL], env)

@@ -35,7 +35,8 @@ from newsbot.run.frontier.components import (
 )
 from newsbot.run.frontier.hints import HintBoard
 from spiders.news import NewsSpider
-from tests.support.distributed import LOCAL, newsbot, run_workers, web_sources
+from tests.support.cli import newsbot
+from tests.support.distributed import LOCAL, run_workers, web_sources
 from tests.support.fixtureweb import SiteSpec
 from tests.support.redisserver import redis_available, redis_server
 
@@ -303,7 +304,7 @@ def test_three_workers_five_times_store_what_one_process_stores(
             sources = web_sources(tmp_path / "single.toml", bases, DELAY)
             env = {**os.environ, "NEWSBOT_DATABASE_URL": single_url}
             env.pop("NEWSBOT_REDIS_URL", None)
-            done = newsbot(["crawl", "--sources", str(sources), *QUIET], env, timeout=300)
+            done = newsbot("crawl", "--sources", str(sources), *QUIET, env=env, timeout=300)
             assert done.returncode == 0, done.stderr[-3000:]
         reference = _stored(single_url)
     finally:
@@ -330,7 +331,7 @@ def test_three_workers_five_times_store_what_one_process_stores(
                     "NEWSBOT_DATABASE_URL": workers_url,
                     "NEWSBOT_REDIS_URL": redis_url,
                 }
-                enq = newsbot(["enqueue", "--sources", str(sources)], env, timeout=300)
+                enq = newsbot("enqueue", "--sources", str(sources), env=env, timeout=300)
                 assert enq.returncode == 0, enq.stderr[-3000:]
                 args = ["--sources", str(sources), "--until-idle", "1.5", *QUIET]
                 workers = run_workers(3, args, env, timeout=300)

@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 from scrapy import Spider
+from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
 from extensions.run_recorder import RunRecorder
@@ -15,6 +16,7 @@ from newsbot import stats as stat_keys
 from newsbot.config import Source
 from newsbot.run.locks import SourceLocks
 from newsbot.storage.runs import start_run
+from tests.faults.hostile_web import body, serve
 from tests.support.reactor_thread import call
 
 SOURCE = Source("recorder-test", feeds=("http://127.0.0.1:9/rss",))
@@ -30,11 +32,16 @@ def _recorder(database_url: str, **settings: object) -> tuple[RunRecorder, list[
     crawler.spider = crawler._create_spider()
     crawler.stats.open_spider()
     recorder = RunRecorder.from_crawler(crawler)
+    return recorder, _announced(crawler)
+
+
+def _announced(crawler: Crawler) -> list[Any]:
+    """The run ids the crawler's run_started signal will announce."""
     announced: list[Any] = []
     crawler.signals.connect(
         lambda run_id: announced.append(run_id), signal=newsbot_signals.run_started, weak=False
     )
-    return recorder, announced
+    return announced
 
 
 def _runs(db: psycopg.Connection) -> list[dict]:
@@ -98,19 +105,27 @@ def test_under_newsbot_crawl_it_adds_counters_and_leaves_the_run_open(
 def test_a_source_another_crawl_holds_is_not_crawled_and_gets_no_run(
     db: psycopg.Connection, database_url: str, caplog
 ) -> None:
-    closed: list[str] = []
+    """A whole crawl (Scrapy's engine, the extension enabled) of a local site: closed
+    at once with the reason source_locked, before it fetches anything."""
+    with serve({"/rss": body('<rss version="2.0"><channel/></rss>')}) as site:
 
-    class Engine:  # stands in for the engine a crawl has: records what it is asked
-        async def close_spider_async(self, reason: str) -> None:
-            closed.append(reason)
+        class LockedSpider(SourceSpider):
+            start_urls = [f"{site.base}/rss"]
 
-    with SourceLocks(database_url) as holder:
-        assert holder.acquire([SOURCE.name]) == {}
-        recorder, announced = _recorder(database_url)
-        recorder.crawler.engine = Engine()
-        call(recorder.spider_opened, recorder.crawler.spider)  # closing needs a reactor
-        recorder.spider_closed(recorder.crawler.spider, "source_locked")
-    assert closed == ["source_locked"]
+        with SourceLocks(database_url) as holder:
+            assert holder.acquire([SOURCE.name]) == {}
+            crawler = get_crawler(
+                LockedSpider,
+                {
+                    "NEWSBOT_DATABASE_URL": database_url,
+                    "EXTENSIONS": {RunRecorder: 100},
+                    "TELNETCONSOLE_ENABLED": False,
+                },
+            )
+            announced = _announced(crawler)
+            call(crawler.crawl)  # the crawl, run to its end on the reactor thread
+    assert crawler.stats.get_value("finish_reason") == "source_locked"
+    assert site.hits == {}  # not crawled: not even its entry point was fetched
     assert _runs(db) == [] and announced == []
     assert "is being crawled by" in caplog.text and "--wait" in caplog.text
 

@@ -14,8 +14,6 @@ import os
 import random
 import re
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -33,24 +31,11 @@ from warcio.warcwriter import WARCWriter
 from newsbot.archive import RawPage, Skipped, iter_pages, read_page
 from newsbot.storage import connect
 from tests import fixture_web
+from tests.support.cli import environment, newsbot, start_in_session
 from tests.support.database import scratch_database
 
-ROOT = Path(__file__).resolve().parent.parent
 #: the article columns an ingest must give exactly as the crawl does
 COMPARED = ("title", "authors", "body", "published_at", "language", "content_hash")
-
-
-def newsbot(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 # -- writing archives with warcio ------------------------------------------------------
@@ -486,18 +471,12 @@ def test_an_interrupted_ingest_resumes_where_it_stopped(
         warc.response(url, body, html_headers(body))
     archive = warc.close()
 
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    command = [sys.executable, "-m", "newsbot", "ingest", str(archive)]
-    command += ["--batch-size", "2", "--workers", "1", "--progress", "off"]
-    proc = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a shell job
+    # its own process group, as a shell job
+    proc = start_in_session(
+        "ingest",
+        str(archive),
+        *("--batch-size", "2", "--workers", "1", "--progress", "off"),
+        env=environment(database_url),
     )
     try:
         deadline = time.monotonic() + 120
@@ -704,12 +683,14 @@ def test_a_file_cut_anywhere_gives_whole_pages_then_unreadable(tmp_path: Path, g
     whole = warc.close().read_bytes()
     ends = [0] + [after for _found, after in iter_pages(warc.path)]
     cut_file = tmp_path / warc.path.name.replace("cut", "part")
+    whole_pages = 0  # pages the check below saw: some cuts leave whole pages before them
     for cut in range(1, len(whole), 3):
         cut_file.write_bytes(whole[:cut])
         found = list(iter_pages(cut_file))
         for page, _after in found:
             if isinstance(page, RawPage):
                 assert page.body == bodies[page.url], cut  # never a page cut short
+                whole_pages += 1
         # the last whole record before the cut (blank lines after a record are its own)
         done = max(end for end in ends if end <= cut)
         if not whole[done:cut].strip():
@@ -719,3 +700,4 @@ def test_a_file_cut_anywhere_gives_whole_pages_then_unreadable(tmp_path: Path, g
         assert isinstance(last, Skipped) and last.kind == "unreadable", (cut, found[-2:])
         # a rerun from there reads the cut record again, from its start
         assert done <= last.location.offset == after <= done + 4, (cut, done, after)
+    assert whole_pages, "no cut kept a whole page before it: the body check never ran"

@@ -10,20 +10,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import psycopg
 import pytest
 import redis
-from scrapy import Request
-from scrapy.settings import Settings
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 from scrapy_redis import picklecompat
 
 from newsbot.commands.status import frontier_status
@@ -31,22 +29,22 @@ from newsbot.demo.webserver import serve_sites
 from newsbot.run.frontier import Frontier
 from newsbot.run.frontier.components import LEASE, ROUND, MarkingPriorityQueue
 from newsbot.storage import connect, upgrade
+from tests.support.cli import newsbot, start_in_session
 from tests.support.database import scratch_database
-from tests.support.distributed import LOCAL, ROOT, newsbot, web_sources
+from tests.support.distributed import web_sources
 from tests.support.fixtureweb import SiteSpec, build_web
 
 
 def _queue(url: str, worker: str, timeout: float = 300.0, source: str = "s"):
-    spider = SimpleNamespace(
-        name="news",
-        settings=Settings(
-            {
-                "NEWSBOT_WORKER_ID": worker,
-                "NEWSBOT_REDIS_PREFIX": "newsbot",
-                "NEWSBOT_LEASE_TIMEOUT": timeout,
-            }
-        ),
+    crawler = get_crawler(
+        Spider,
+        {
+            "NEWSBOT_WORKER_ID": worker,
+            "NEWSBOT_REDIS_PREFIX": "newsbot",
+            "NEWSBOT_LEASE_TIMEOUT": timeout,
+        },
     )
+    spider = crawler._create_spider("news")
     return MarkingPriorityQueue(redis.Redis.from_url(url), spider, f"newsbot:frontier:{source}")
 
 
@@ -73,7 +71,7 @@ def test_a_taken_request_is_leased_and_acked_when_done(redis_url: str) -> None:
     assert info["worker"] == "w1" and abs(float(info["since"]) - front.snapshot().now) < 5
     # Scrapy still works on it: nothing acked
     assert queue.settle({request}, (0, 0)) == 0 and queue.held
-    queue._answered(SimpleNamespace(status=200), request)
+    queue._answered(Response(request.url, status=200), request)
     # done with it, but its article is only handed to the store (batch 1 not written)
     assert queue.settle(set(), (1, 0)) == 0
     assert client.zcard("newsbot:leased:s") == 1 and lease in queue.handled
@@ -169,7 +167,7 @@ def test_status_frontier_shows_queued_leased_done_failed(redis_url: str) -> None
     assert [(e["worker"], e["count"]) for e in row["leases"]] == [("host:1:abc", 1)]
     assert row["leases"][0]["since"].endswith("+00:00")
     env = {**os.environ, "NEWSBOT_REDIS_URL": redis_url}
-    text = newsbot(["status", "--frontier"], env)
+    text = newsbot("status", "--frontier", env=env, timeout=240)
     assert text.returncode == 0, text.stderr
     lines = text.stdout.splitlines()
     assert lines[0] == "round 9"
@@ -184,7 +182,7 @@ def test_status_frontier_shows_queued_leased_done_failed(redis_url: str) -> None
         "(UTC)",
     ]
     assert lines[2].split()[:6] == ["s", "1", "1", "1", "0", "host:1:abc"]
-    as_json = newsbot(["status", "--frontier", "--json"], env)
+    as_json = newsbot("status", "--frontier", "--json", env=env, timeout=240)
     assert json.loads(as_json.stdout)["sources"]["s"]["leased"] == 1
 
 
@@ -216,15 +214,16 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
             conn.commit()
         sources = web_sources(tmp_path / "sources.toml", bases, DELAY)
         env = {**os.environ, "NEWSBOT_DATABASE_URL": database_url, "NEWSBOT_REDIS_URL": redis_url}
-        enq = newsbot(["enqueue", "--sources", str(sources)], env)
+        enq = newsbot("enqueue", "--sources", str(sources), env=env, timeout=240)
         assert enq.returncode == 0, enq.stderr[-3000:]
-        command = [
-            sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
-            "--until-idle", "2", "--progress", "off", *LOCAL,
+        args = [
+            "worker", "--sources", str(sources),
+            "--until-idle", "2", "--progress", "off",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
             "-s", f"NEWSBOT_LEASE_TIMEOUT={LEASE_TIMEOUT}",
         ]  # fmt: skip
         # a session each: the SIGKILL takes the victim's whole tree, as a machine gone would
-        workers = [_start(command, env) for _ in range(3)]
+        workers = [start_in_session(*args, env=env) for _ in range(3)]
         outputs: dict[int, str] = {}
 
         def collect(i: int) -> None:
@@ -267,13 +266,6 @@ def test_a_killed_workers_requests_are_fetched_by_another_and_stored_once(
     wanted = Counter(p for site in web.values() for p in site.articles)
     assert stored == wanted, sorted(set(wanted) - set(stored))[:10]
     assert len(per_url) == expected
-
-
-def _start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
-    )  # fmt: skip
 
 
 def _leases_of(client: redis.Redis, pid: int, web: dict) -> dict[str, tuple[str, str]]:

@@ -9,7 +9,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,8 +31,8 @@ from newsbot.archive import META_KEY, Location, read_page
 from newsbot.archive.writer import DEFAULT_MAX_BYTES
 from newsbot.config import Source
 from tests import fixture_web
+from tests.support.cli import environment, newsbot
 
-ROOT = Path(__file__).resolve().parent.parent
 FEED = ("https://wire.example/rss.xml",)
 PAGE = fixture_web.article_html(1, "https://wire.example").encode()
 
@@ -317,21 +316,15 @@ def serving(site: Site) -> Iterator[Site]:
 
 
 def crawl(sources: Path, database_url: str, *settings: str) -> subprocess.CompletedProcess:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.lower().endswith("_proxy") and k != "NEWSBOT_ARCHIVE_DIR"
-    }
-    env["NEWSBOT_DATABASE_URL"] = database_url
+    env = environment(database_url)
+    env.pop("NEWSBOT_ARCHIVE_DIR", None)
     options = ["AUTOTHROTTLE_ENABLED=False", "NEWSBOT_RETRY_BASE_DELAY=0.05", *settings]
-    result = subprocess.run(
-        [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources)]
-        + [arg for option in options for arg in ("-s", option)],
-        cwd=ROOT,
+    result = newsbot(
+        "crawl",
+        "--sources",
+        str(sources),
+        *[arg for option in options for arg in ("-s", option)],
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result

@@ -23,7 +23,7 @@ from newsbot.exit_codes import (
     EXIT_NO_SCHEMA,
     EXIT_USAGE,
 )
-from tests.support.database import scratch_database
+from tests.support.database import drop_role, scratch_database
 
 
 def one_line(err: str) -> str:
@@ -53,9 +53,7 @@ def no_grants_role(database_url: str) -> Iterator[tuple[str, str]]:
     try:
         yield name, make_conninfo(**params)
     finally:
-        with psycopg.connect(database_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+        drop_role(database_url, name)
 
 
 @pytest.mark.parametrize(

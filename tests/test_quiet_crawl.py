@@ -8,10 +8,8 @@ and remote control are off).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +18,10 @@ import psutil
 import pytest
 
 from tests import fixture_web
+from tests.support.cli import ROOT, command, environment, newsbot
 
 pytestmark = pytest.mark.slow  # crawls of a local server
 
-ROOT = Path(__file__).resolve().parent.parent
 
 #: what must never reach an operator at the default level
 NOISE = re.compile(
@@ -43,23 +41,14 @@ def wire(tmp_path: Path) -> Iterator[Path]:
 
 
 def crawl_command(sources: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), *extra]
-
-
-def environment(database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    return env
+    return command("crawl", "--sources", str(sources), *extra)
 
 
 def test_default_level_is_quiet(db: object, database_url: str, wire: Path) -> None:
-    done = subprocess.run(
-        crawl_command(wire, "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"),
-        cwd=ROOT,
-        env=environment(database_url),
-        capture_output=True,
-        text=True,
-        timeout=180,
+    done = newsbot(
+        *("crawl", "--sources", str(wire)),
+        *("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"),
+        database_url=database_url,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = (done.stdout + done.stderr).splitlines()
@@ -75,13 +64,9 @@ def test_default_level_is_quiet(db: object, database_url: str, wire: Path) -> No
 def test_info_level_names_each_drop_in_one_short_line(
     db: object, database_url: str, wire: Path
 ) -> None:
-    done = subprocess.run(
-        crawl_command(wire, "--log-level", "INFO", "-s", "DOWNLOAD_DELAY=0"),
-        cwd=ROOT,
-        env=environment(database_url),
-        capture_output=True,
-        text=True,
-        timeout=180,
+    done = newsbot(
+        *("crawl", "--sources", str(wire), "--log-level", "INFO", "-s", "DOWNLOAD_DELAY=0"),
+        database_url=database_url,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     drops = [line for line in done.stderr.splitlines() if "dropped http" in line]

@@ -22,6 +22,7 @@ from newsbot.errors import NewsbotError
 from newsbot.storage import connect
 from newsbot.storage.articles import ensure_sources
 from newsbot.storage.roles import grant_reader, validate_role_name
+from tests.support.database import drop_role
 
 
 @pytest.fixture
@@ -31,9 +32,8 @@ def role(database_url: str) -> Iterator[str]:
     yield name
     with psycopg.connect(database_url, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
-        if exists:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+    if exists:
+        drop_role(database_url, name)
 
 
 def as_role(database_url: str, role: str) -> psycopg.Connection:
@@ -168,9 +168,7 @@ def test_quoted_role_name(db: psycopg.Connection, database_url: str) -> None:
         with as_role(database_url, name) as reader:
             assert reader.execute("SELECT count(*) FROM articles").fetchone() is not None
     finally:
-        with psycopg.connect(database_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+        drop_role(database_url, name)
 
 
 def test_login_role_without_password_is_refused(

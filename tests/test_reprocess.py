@@ -13,9 +13,7 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,8 +24,8 @@ from newsbot import boilerplate, cli
 from newsbot.archive import Exchange, WarcArchive
 from newsbot.stages import EXTRACTOR_VERSION
 from tests.story_texts import story
+from tests.support.cli import environment, start_in_session
 
-ROOT = Path(__file__).resolve().parent.parent
 OLD_VERSION = "0.0.1+rules.0"
 FETCHED = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
@@ -480,24 +478,13 @@ MANY = 240
 def start_reprocess(database_url: str, tmp_path: Path, n: int) -> subprocess.Popen:
     """`newsbot reprocess` in a session of its own (a shell job's process group), with a
     stage worker pool of one; output to files."""
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    with (
-        (tmp_path / f"reprocess-{n}.out").open("w") as out,
-        (tmp_path / f"reprocess-{n}.err").open("w") as err,
-    ):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsbot", *REPROCESS[:1], "--batch-size", "5"]
-            + ["--workers", "1", "--progress", "off"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-            text=True,
-            start_new_session=True,
-        )
-    _STARTED.append(proc)
-    return proc
+    return start_in_session(
+        *REPROCESS[:1],
+        *("--batch-size", "5", "--workers", "1", "--progress", "off"),
+        env=environment(database_url),
+        stdout=tmp_path / f"reprocess-{n}.out",
+        stderr=tmp_path / f"reprocess-{n}.err",
+    )
 
 
 def outputs(tmp_path: Path, n: int) -> tuple[str, str]:
@@ -505,9 +492,6 @@ def outputs(tmp_path: Path, n: int) -> tuple[str, str]:
         (tmp_path / f"reprocess-{n}.out").read_text(),
         (tmp_path / f"reprocess-{n}.err").read_text(),
     )
-
-
-_STARTED: list[subprocess.Popen] = []
 
 
 def many_old_articles(
@@ -528,16 +512,6 @@ def many_old_articles(
     db.commit()
 
 
-@pytest.fixture
-def no_stray_runs() -> Iterator[None]:
-    yield
-    while _STARTED:
-        proc = _STARTED.pop()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 @pytest.mark.slow  # two runs of the command with a stage worker pool each
 def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
     env: None,
@@ -545,7 +519,6 @@ def test_an_interrupted_run_resumes_after_its_checkpoint_and_does_nothing_twice(
     database_url: str,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
-    no_stray_runs: None,
 ) -> None:
     many_old_articles(db, capsys, tmp_path)
 
@@ -620,7 +593,6 @@ def test_a_stage_worker_killed_mid_run_loses_no_page(
     database_url: str,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
-    no_stray_runs: None,
 ) -> None:
     """The OOM killer (here SIGKILL) takes a stage worker: a new pool redoes the pages in
     flight, and the run ends with every article done once, none failed."""

@@ -20,8 +20,9 @@ import pytest
 
 from newsbot.demo.webserver import serve_sites
 from newsbot.storage import connect, upgrade
+from tests.support.cli import newsbot
 from tests.support.database import scratch_database
-from tests.support.distributed import LOCAL, Workers, newsbot, web_sources
+from tests.support.distributed import LOCAL, Workers, web_sources
 from tests.support.fixtureweb import SiteSpec, build_web
 from tests.support.redisserver import redis_available
 from tests.support.restartable import RestartableRedis
@@ -91,7 +92,7 @@ def test_redis_restarted_with_aof_mid_crawl_workers_reconnect_and_finish(
     env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": aof_redis.url}
     with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
         sources = web_sources(tmp_path / "s.toml", bases, 0.08)
-        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        assert newsbot("enqueue", "--sources", str(sources), env=env, timeout=240).returncode == 0
         workers = _workers(2, sources, env)
         _wait_for(log, 30)
         aof_redis.restart(down=1.5)
@@ -115,7 +116,7 @@ def test_redis_restarted_without_persistence_stops_workers_with_one_line(
     env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": volatile_redis.url}
     with serve_sites({n: s.root for n, s in web.items()}, log=log) as bases:
         sources = web_sources(tmp_path / "s.toml", bases, 0.08)
-        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        assert newsbot("enqueue", "--sources", str(sources), env=env, timeout=240).returncode == 0
         workers = _workers(2, sources, env)
         _wait_for(log, 15)
         volatile_redis.restart(down=0.5)
@@ -132,7 +133,7 @@ def test_redis_restarted_without_persistence_stops_workers_with_one_line(
         # part of the web at most (none when only discovery was fetched before the restart)
         assert _stored(database)[0] <= expected
         # re-seeded: the next round stores the rest, nothing twice
-        enq = newsbot(["enqueue", "--sources", str(sources)], env)
+        enq = newsbot("enqueue", "--sources", str(sources), env=env, timeout=240)
         assert enq.returncode == 0 and "round 2:" in enq.stderr, enq.stderr
         results = _workers(1, sources, env).wait()
         assert results[0].code == 0, results[0].stderr[-3000:]
@@ -156,7 +157,7 @@ def test_max_pages_holds_for_the_round_across_three_workers(
                 f'[[sources]]\nname = "small"\nfeeds = ["{bases["small"]}/rss.xml"]\n'
                 f'start_urls = ["{bases["small"]}/"]\nmax_depth = 2\ndownload_delay = 0.01\n'
             )
-        assert newsbot(["enqueue", "--sources", str(sources)], env).returncode == 0
+        assert newsbot("enqueue", "--sources", str(sources), env=env, timeout=240).returncode == 0
         results = _workers(3, sources, env).wait()
     assert all(w.code == 0 for w in results), [str(w) for w in results]
     big = [p for _, s, p in log if s == "big" and p != "/robots.txt"]

@@ -72,7 +72,7 @@ class SlowSite:
                 pass
 
             def do_GET(self) -> None:
-                site.hits[self.path] += 1
+                site.seen(self.path)
                 if self.path == "/rss.xml":
                     items = "".join(
                         f"<item><link>{article_url(site.base, n)}</link></item>"
@@ -97,6 +97,10 @@ class SlowSite:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def seen(self, path: str) -> None:
+        """Count a request for `path` (called as it comes, before the answer)."""
+        self.hits[path] += 1
 
     def urls(self) -> list[str]:
         return sorted(article_url(self.base, n) for n in range(1, self.count + 1))

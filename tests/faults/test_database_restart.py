@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from newsbot.storage import connect, upgrade
 from tests.faults.ledger import LEDGER
 from tests.faults.test_database_faults import ROOT, SlowSite, finish, served, start_crawl
+from tests.support.cli import command, newsbot
 from tests.support.redisserver import redis_available, redis_server
 from tests.support.restartable import PgCluster, pg_cluster_available
 
@@ -122,23 +122,20 @@ def test_postgres_restarted_mid_crawl_workers_lose_nothing(
         served(SlowSite(ARTICLES, DELAY), tmp_path) as (site, sources),
     ):
         env = {**os.environ, "NEWSBOT_DATABASE_URL": database, "NEWSBOT_REDIS_URL": redis_url}
-        enq = subprocess.run(
-            [sys.executable, "-m", "newsbot", "enqueue", "--sources", str(sources)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+        enq = newsbot("enqueue", "--sources", str(sources), env=env, timeout=60)
         assert enq.returncode == 0, enq.stderr
-        command = [
-            sys.executable, "-m", "newsbot", "worker", "--sources", str(sources),
+        worker = command(
+            "worker", "--sources", str(sources),
             "--until-idle", "5", "--progress", "off", "--json",
             "-s", "NEWSBOT_STORE_BATCH_SIZE=5", "-s", "NEWSBOT_SPOOL_RETRY_INTERVAL=0.5",
-        ]  # fmt: skip
+        )  # fmt: skip
         errs = [tmp_path / f"worker-{i}.err" for i in range(2)]
         procs = []
         for err in errs:
             with err.open("w") as handle:
                 procs.append(
                     subprocess.Popen(
-                        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=handle
+                        worker, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=handle
                     )
                 )
         try:

@@ -14,23 +14,21 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.faults.test_database_faults import article_html, article_url
+from tests.faults.test_database_faults import SlowSite, article_url
+from tests.support.cli import ROOT, environment, newsbot, start_in_session
 from tests.support.redisserver import redis_available, redis_server
 
 pytestmark = pytest.mark.slow  # end-to-end crawls of several seconds each
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGES = 200
 #: 20 requests per second: one at a time, 0.05 s apart (Scrapy's ±50% jitter around it)
 POLITENESS = "concurrency = 1\ndownload_delay = 0.05\n"
@@ -40,48 +38,21 @@ FAST = "concurrency = 4\ndownload_delay = 0\n"
 STOP_WITHIN = 30.0
 
 
-class CountingSite:
-    """A feed of `count` articles; every request is logged with its time. Articles
-    answer after `delay` seconds (changeable while the crawl runs)."""
+class CountingSite(SlowSite):
+    """A SlowSite of `count` articles, served from the start; every request is also
+    logged with its time. Articles answer after `delay` seconds (changeable while the
+    crawl runs)."""
 
     def __init__(self, count: int = PAGES, delay: float = 0.0) -> None:
-        self.count, self.delay = count, delay
         self.log: list[tuple[float, str]] = []
         self.lock = threading.Lock()
-        site = self
+        super().__init__(count, delay)
+        self.thread.start()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                with site.lock:
-                    site.log.append((time.monotonic(), self.path))
-                if self.path == "/rss.xml":
-                    items = "".join(
-                        f"<item><link>{article_url(site.base, n)}</link></item>"
-                        for n in range(1, site.count + 1)
-                    )
-                    body, kind = f'<rss version="2.0"><channel>{items}</channel></rss>', "text/xml"
-                elif self.path.startswith("/news/story-"):
-                    if site.delay:
-                        time.sleep(site.delay)
-                    body, kind = article_html(int(self.path[12:15])), "text/html"
-                else:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def seen(self, path: str) -> None:
+        super().seen(path)
+        with self.lock:
+            self.log.append((time.monotonic(), path))
 
     def article_hits(self, since: float = 0.0) -> Counter[str]:
         with self.lock:
@@ -112,19 +83,6 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CountingSi
         served.close()
 
 
-_STARTED: list[subprocess.Popen] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_stray_crawls() -> Iterator[None]:
-    yield
-    while _STARTED:
-        proc = _STARTED.pop()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
-
 def sources_file(tmp_path: Path, site: CountingSite, politeness: str = POLITENESS) -> Path:
     path = tmp_path / "sources.toml"
     path.write_text(
@@ -137,25 +95,16 @@ def sources_file(tmp_path: Path, site: CountingSite, politeness: str = POLITENES
 def start_crawl(sources: Path, database_url: str) -> subprocess.Popen:
     """`newsbot crawl` in a session of its own (its own process group, as a shell job
     is), output to files; the stage workers run in their pool (the default)."""
-    n = len(_STARTED)
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url
-    with (
-        sources.with_name(f"crawl-{n}.out").open("w") as out,
-        sources.with_name(f"crawl-{n}.err").open("w") as err,
-    ):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsbot", "crawl", "--sources", str(sources), "--json"]
-            + ["--progress", "off", "-s", "NEWSBOT_STORE_BATCH_SIZE=10"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=err,
-            text=True,
-            start_new_session=True,
-        )
-    proc.files = (sources.with_name(f"crawl-{n}.out"), sources.with_name(f"crawl-{n}.err"))  # type: ignore[attr-defined]
-    _STARTED.append(proc)
+    n = len(list(sources.parent.glob("crawl-*.out")))
+    out, err = sources.with_name(f"crawl-{n}.out"), sources.with_name(f"crawl-{n}.err")
+    proc = start_in_session(
+        *("crawl", "--sources", str(sources), "--json"),
+        *("--progress", "off", "-s", "NEWSBOT_STORE_BATCH_SIZE=10"),
+        env=environment(database_url),
+        stdout=out,
+        stderr=err,
+    )
+    proc.files = (out, err)  # type: ignore[attr-defined]
     return proc
 
 
@@ -283,30 +232,18 @@ def test_a_worker_stopped_by_sigterm_exits_143_and_keeps_what_it_extracted(
         pytest.skip(why)
     sources = sources_file(tmp_path, site)
     with redis_server() as redis_url:
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env.update(NEWSBOT_DATABASE_URL=database_url, NEWSBOT_REDIS_URL=redis_url)
-        enqueue = subprocess.run(
-            [sys.executable, "-m", "newsbot", "enqueue", "--sources", str(sources)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        env = environment(database_url)
+        env["NEWSBOT_REDIS_URL"] = redis_url
+        enqueue = newsbot("enqueue", "--sources", str(sources), env=env, timeout=120)
         assert enqueue.returncode == 0, enqueue.stderr[-3000:]
         log = tmp_path / "worker.log"
-        with log.open("w") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "newsbot", "worker", "--sources", str(sources)]
-                + ["--progress", "off", "--json", "-s", "NEWSBOT_STORE_BATCH_SIZE=10"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-        _STARTED.append(proc)
+        proc = start_in_session(
+            *("worker", "--sources", str(sources)),
+            *("--progress", "off", "--json", "-s", "NEWSBOT_STORE_BATCH_SIZE=10"),
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         time.sleep(max(0.0, site.first_article_at() + 2 - time.monotonic()))
         assert proc.poll() is None, "the worker ended before the signal"
         os.killpg(proc.pid, signal.SIGTERM)
@@ -354,18 +291,13 @@ def test_the_readme_systemd_unit_stops_as_it_says(
         .replace("%i", "site")
         for arg in exec_start[2:]
     ]
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["NEWSBOT_DATABASE_URL"] = database_url  # the unit's EnvironmentFile
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "newsbot", "crawl", *argv],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
+    # in a control group of its own, as systemd gives the unit
+    proc = start_in_session(
+        "crawl",
+        *argv,
+        env=environment(database_url),  # NEWSBOT_DATABASE_URL: the unit's EnvironmentFile
         stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # a control group of its own, as systemd gives the unit
     )
-    _STARTED.append(proc)
     time.sleep(max(0.0, site.first_article_at() + 2 - time.monotonic()))
     assert proc.poll() is None, "the crawl ended before the stop"
     os.killpg(proc.pid, kill_signal)

@@ -6,6 +6,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
+from psycopg import sql
+
 from newsbot.storage.scratch import drop_database, recreate_database
 
 
@@ -20,3 +23,10 @@ def scratch_database(server: str, prefix: str) -> Iterator[str]:
         yield url
     finally:
         drop_database(server, name)
+
+
+def drop_role(url: str, name: str) -> None:
+    """Drop the role `name` and what it owns or was granted, connected to `url` as its owner."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))

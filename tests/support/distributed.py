@@ -1,30 +1,18 @@
-"""Distributed-mode tests: the `newsbot` CLI as a subprocess, a sources file for a
+"""Distributed-mode tests: a sources file for a
 generated web (tests/support/fixtureweb.py), and N `newsbot worker` processes run
 together, as on separate machines."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.cli import newsbot
 
 #: a local web: no AutoThrottle, eight requests at a time per site
 LOCAL = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"]
-
-
-def newsbot(
-    args: list[str], env: dict[str, str], timeout: float = 240
-) -> subprocess.CompletedProcess:
-    """`python -m newsbot ARGS` from the project root; its output captured as text."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=timeout,
-    )  # fmt: skip
 
 
 def web_sources(path: Path, bases: dict[str, str], delay: float, extra: str = "") -> Path:
@@ -68,7 +56,7 @@ class Workers:
 
     def _run(self, i: int, args: list[str], env: dict[str, str], timeout: float) -> None:
         try:
-            done = newsbot(["worker", *args], env, timeout)
+            done = newsbot("worker", *args, env=env, timeout=timeout)
             self._results[i] = Exited(done.returncode, done.stderr, time.time())
         except BaseException as exc:  # a timeout: raised by wait(), not lost in the thread
             self._results[i] = exc
