@@ -15,8 +15,7 @@ from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.task import deferLater
+from scrapy.utils.asyncio import sleep
 
 from newsbot import settings as defaults
 from newsbot import stats as stat_keys
@@ -37,13 +36,6 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-async def _sleep(seconds: float) -> None:
-    """Wait without blocking the crawl, under any Twisted reactor."""
-    from twisted.internet import reactor  # the installed one; importing earlier would pick it
-
-    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -70,7 +62,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(result, Request):
             delay = self._delay(result, response)
             self.crawler.stats.inc_value(stat_keys.RETRY_BACKOFF_SECONDS, delay)
-            await _sleep(delay)
+            await sleep(delay)
         return result
 
     async def process_exception(  # type: ignore[override]
@@ -78,5 +70,5 @@ class BackoffRetryMiddleware(RetryMiddleware):
     ) -> Request | Response | None:
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
-            await _sleep(self._delay(result, None))
+            await sleep(self._delay(result, None))
         return result

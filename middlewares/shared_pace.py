@@ -16,10 +16,8 @@ import random
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet import reactor
-from twisted.internet.task import deferLater
 
 from newsbot import settings as defaults
 from newsbot import stats as stat_keys
@@ -50,8 +48,6 @@ class SharedPaceMiddleware:
         while (wait := self.frontier.try_slot(site, interval)) > 0:
             waited = True
             # a little jitter: requests waiting for one site do not all ask at once
-            await maybe_deferred_to_future(
-                deferLater(reactor, wait + random.random() * interval / 4)
-            )
+            await sleep(wait + random.random() * interval / 4)
         if waited and self.crawler.stats is not None:
             self.crawler.stats.inc_value(stat_keys.PACE_WAITS)

@@ -577,7 +577,10 @@ class NewsSpider(scrapy.Spider):
         """The hints of every discovery path that found the page (spiders.round_hints)."""
         request = response.request
         url = _discovered_url(request) if request is not None else ""
-        found = [hints, *self._hints.pop(url, [])]
+        # every path that found it (the request's own hints among them, once)
+        found = self._hints.pop(url, [])
+        if hints not in found:
+            found.insert(0, hints)
         if not self.distributed or request is None:
             return merge_all(found)
         return await self._shared().final(request, url, found, lambda: bool(self._stopped))

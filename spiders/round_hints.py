@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import scrapy
+from scrapy.utils.asyncio import sleep
 
 from newsbot import settings as defaults
 from newsbot import stats as stat_keys
@@ -99,7 +100,7 @@ class RoundHints:
                     self.inc(stat_keys.HINTS_UNSETTLED)
                     stale.update(waiting)
                     break
-                await _sleep(0.1)
+                await sleep(0.1)
                 waiting, shared = board.pending_and_read(round_id, url, stale)
             found.extend(shared)
         except Exception as exc:  # Redis away: what the request carries
@@ -107,10 +108,3 @@ class RoundHints:
                 "source %s: cannot read the shared hints of %s: %s", self.source.name, url, exc
             )
         return merge_all(found)
-
-
-async def _sleep(seconds: float) -> None:
-    from scrapy.utils.defer import maybe_deferred_to_future
-    from twisted.internet import reactor, task
-
-    await maybe_deferred_to_future(task.deferLater(reactor, seconds, lambda: None))

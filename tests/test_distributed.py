@@ -48,8 +48,11 @@ def test_without_redis_the_commands_say_what_to_fix(tmp_path: Path, database_url
         "newsbot: distributed mode needs Redis: set NEWSBOT_REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
     ]
     away = newsbot(
-        ["enqueue", "--sources", str(sources)],
-        {**base, "NEWSBOT_REDIS_URL": "redis://:secret@127.0.0.1:1/0"},
+        "enqueue",
+        "--sources",
+        str(sources),
+        env={**base, "NEWSBOT_REDIS_URL": "redis://:secret@127.0.0.1:1/0"},
+        timeout=240,
     )
     assert away.returncode == 3
     assert "cannot reach Redis at redis://:***@127.0.0.1:1/0" in away.stderr

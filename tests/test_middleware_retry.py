@@ -25,7 +25,7 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    monkeypatch.setattr(retry_module, "_sleep", record)
+    monkeypatch.setattr(retry_module, "sleep", record)
     return waits
 
 

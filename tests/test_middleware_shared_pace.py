@@ -8,7 +8,6 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
-from twisted.internet import defer
 
 import middlewares.shared_pace as pace_module
 from middlewares.shared_pace import SharedPaceMiddleware
@@ -32,11 +31,10 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits the middleware asks of the reactor, answered at once."""
     waits: list[float] = []
 
-    def later(clock, seconds, *args, **kwargs):
+    async def record(seconds: float) -> None:
         waits.append(seconds)
-        return defer.succeed(None)
 
-    monkeypatch.setattr(pace_module, "deferLater", later)
+    monkeypatch.setattr(pace_module, "sleep", record)
     return waits
 
 
@@ -79,7 +77,7 @@ def test_one_crawl_process_has_no_shared_pace() -> None:
 
 
 def test_two_workers_share_one_slot_per_site_in_redis(redis_url: str, slept: list[float]) -> None:
-    # a short interval: the stand-in for deferLater answers at once, so the waiting worker
+    # a short interval: the stand-in for sleep answers at once, so the waiting worker
     # asks Redis again until the slot is free
     settings = {
         "REDIS_URL": redis_url,

@@ -148,8 +148,6 @@ class WarcArchive:
         self._file: BinaryIO | None = None
         self._path: Path | None = None
         self._serial = 0
-        #: records written (response and request each count), for stats and tests
-        self.records = 0
         #: bytes the files grew by (compressed; warcinfo records included), for stats
         self.bytes_written = 0
         self.files: list[Path] = []
@@ -184,7 +182,6 @@ class WarcArchive:
             except BaseException:
                 self._undo(offset)
                 raise
-            self.records += 2
             self.bytes_written += self._file.tell() - offset
             return Location(str(self._path), offset)
 

@@ -43,8 +43,6 @@ logger = logging.getLogger(__name__)
 
 #: every stage in one worker trip, named as the crawl names them in its stats
 TRIP = tuple((stage.__name__, stage) for stage in stages.STAGES)
-#: pages stored per batch (one checkpoint each)
-BATCH_SIZE = 100
 #: pages handed to the pool ahead of the oldest unfinished one, per worker: enough to keep
 #: the workers busy while the main thread stores a batch
 AHEAD_PER_WORKER = 16
@@ -80,8 +78,6 @@ class Summary:
     """What a run did: counts by outcome, and whether a signal stopped it."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    #: the position of the last page stored (None: nothing stored)
-    position: Any = None
     #: the signal that stopped the run (SIGINT, SIGTERM), None when it ran to the end
     stopped_by: int | None = None
     #: pages dropped by the stages: (url, reason), for the summary
@@ -300,7 +296,7 @@ def run(
     workers: int,
     checkpoint: Callable[[psycopg.Connection, Any, Counter[str]], None],
     record_drops: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int,
     progress: Callable[[Counter[str]], None] | None = None,
     stop: StopRequest | None = None,
 ) -> Summary:
@@ -324,7 +320,6 @@ def run(
             )
         )
         summary.counts.update(counts)
-        summary.position = batch[-1].page.position
         summary.dropped.extend(
             (d.article.url, d.outcome.removeprefix("dropped/"))
             for d in batch
